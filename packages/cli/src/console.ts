@@ -1,0 +1,30 @@
+/** Where the CLI writes: results on stdout, everything for people on stderr. */
+export interface Console {
+  /** A line for people (stderr); silent with --quiet. */
+  info(line: string): void;
+  /** The command's result (stdout). */
+  result(text: string): void;
+  /** One JSON document on stdout. */
+  json(value: unknown): void;
+  /** An error line (stderr), shown even with --quiet. */
+  error(line: string): void;
+}
+
+export function createConsole(options: { quiet?: boolean; stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {}): Console {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  return {
+    info: (line) => {
+      if (!options.quiet) stderr.write(`${line}\n`);
+    },
+    result: (text) => stdout.write(`${text}\n`),
+    json: (value) => stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    error: (line) => stderr.write(`${line}\n`),
+  };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -1,0 +1,33 @@
+import { Command, CommanderError } from "commander";
+import { isWasmpackError } from "@wasmpack/registry";
+import { registerBuild } from "./commands/build.js";
+import { EXIT_CODES } from "./exit-codes.js";
+
+/** Runs the CLI and returns the exit code; only `bin.ts` exits. */
+export async function main(argv: readonly string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+  const program = new Command("wasmpack")
+    .description("Ship Rust services as WebAssembly OCI images to Kubernetes, without Docker")
+    .version("0.1.0")
+    .exitOverride()
+    .showHelpAfterError("(run wasmpack --help for usage)")
+    .configureOutput({ outputError: (text, write) => write(text.split("\n")[0] ? `wasmpack: ${text.replace(/^error: /, "")}` : text) });
+  registerBuild(program, env);
+  program.commands.forEach((command) => command.exitOverride());
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help" ? 0 : EXIT_CODES.usage;
+    }
+    if (isWasmpackError(error)) {
+      process.stderr.write(`wasmpack: ${error.message}\n`);
+      return EXIT_CODES[error.kind];
+    }
+    const detail = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`wasmpack: internal error: ${detail.split("\n")[0]}\n`);
+    if (env["WASMPACK_DEBUG"] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return EXIT_CODES.internal;
+  }
+}
