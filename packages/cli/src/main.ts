@@ -9,8 +9,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
     .description("Ship Rust services as WebAssembly OCI images to Kubernetes, without Docker")
     .version("0.1.0")
     .exitOverride()
-    .showHelpAfterError("(run wasmpack --help for usage)")
-    .configureOutput({ outputError: (text, write) => write(text.split("\n")[0] ? `wasmpack: ${text.replace(/^error: /, "")}` : text) });
+    .configureOutput({ outputError: (text, write) => write(`wasmpack: ${text.trim().replace(/^error: /, "")} (see wasmpack --help)\n`) });
   registerBuild(program, env);
   program.commands.forEach((command) => command.exitOverride());
 

@@ -1,5 +1,5 @@
 import { readdir, stat } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
+import { join, relative } from "node:path";
 import { OciLayout, WasmpackError, formatPlatform, writeOciArchive, type Descriptor } from "@wasmpack/registry";
 import { assembleImage } from "../image/assemble-image.js";
 import { planCompatImage } from "../image/compat-image.js";
@@ -8,7 +8,7 @@ import { planSpinLayoutImage } from "../image/spin-layout-image.js";
 import { isFile, readProject, type Project } from "../project/read-project.js";
 import { resolveSettings, type BuildFlags, type BuildSettings, type Runtime } from "../project/settings.js";
 import type { BuildEvent } from "./build-events.js";
-import { checkOutputDir } from "./output-dir.js";
+import { checkFileWritable, checkLayoutDir } from "./output-dir.js";
 import { buildCrate, buildSpinComponents, lazyToolchain, type BuiltModule, type ModuleContext } from "./wasm-modules.js";
 
 export interface BuildOptions {
@@ -46,11 +46,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     metadataFile: project.cargo?.manifestPath,
     defaults: { runtime: project.kind === "spin" ? "spin" : "wasmedge", tag: projectVersion(project) ?? "latest" },
   });
-  await checkOutputDir(settings.output);
-  if (settings.ociArchive) await checkOutputDir(dirname(settings.ociArchive));
+  await checkLayoutDir(settings.output);
+  if (settings.ociArchive) await checkFileWritable(settings.ociArchive);
 
   let toolchainUsed: BuildResult["toolchain"];
   const ctx: ModuleContext = {
+    projectDir: project.dir,
     env: options.env,
     target: settings.target,
     signal: options.signal,

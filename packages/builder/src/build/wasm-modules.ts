@@ -16,6 +16,8 @@ export interface BuiltModule {
 }
 
 export interface ModuleContext {
+  /** The project directory: rustup picks its toolchain from here (rust-toolchain.toml). */
+  projectDir: string;
   env: Record<string, string | undefined>;
   target?: string | undefined;
   onEvent: (event: BuildEvent) => void;
@@ -26,7 +28,7 @@ export interface ModuleContext {
 export function lazyToolchain(ctx: ModuleContext): () => Promise<Toolchain> {
   let found: Promise<Toolchain> | undefined;
   return () =>
-    (found ??= findToolchain({ env: ctx.env, ...(ctx.target ? { target: ctx.target } : {}) }).then((toolchain) => {
+    (found ??= findToolchain({ env: ctx.env, cwd: ctx.projectDir, ...(ctx.target ? { target: ctx.target } : {}) }).then((toolchain) => {
       ctx.onEvent({ type: "toolchain", toolchain });
       return toolchain;
     }));

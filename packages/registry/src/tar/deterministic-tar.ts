@@ -25,7 +25,7 @@ export function createDeterministicTar(entries: readonly TarEntry[], options: Ta
     for (const entry of all) {
       const header = { name: entry.path, mtime, uid: 0, gid: 0, uname: "", gname: "" };
       if (entry.type === "directory") {
-        pack.entry({ ...header, type: "directory", mode: entry.mode ?? 0o755 });
+        pack.entry({ ...header, name: `${entry.path}/`, type: "directory", mode: entry.mode ?? 0o755 });
         continue;
       }
       const sink = pack.entry({ ...header, type: "file", mode: entry.mode ?? 0o644, size: entry.size });

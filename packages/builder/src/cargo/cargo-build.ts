@@ -1,0 +1,82 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { WasmpackError } from "@wasmpack/registry";
+import { toolchainEnv, type Toolchain } from "../toolchain/toolchain.js";
+import { readBuiltPackages } from "./cargo-metadata.js";
+import { execaRunner, exitText, type CommandEnv, type CommandRunner } from "./runner.js";
+import { parseWasmArtifactMessage, type WasmArtifact } from "./wasm-artifact.js";
+
+export interface CargoBuildOptions {
+  toolchain: Toolchain;
+  /** The crate's or workspace's Cargo.toml. */
+  manifestPath: string;
+  /** The base environment; RUSTC and PATH are set from the toolchain. */
+  env: CommandEnv;
+  /** Defaults to true. */
+  release?: boolean;
+  /** Appended to the `cargo build` arguments, e.g. ["--bin", "app"]. */
+  extraArgs?: string[];
+  /** cargo's stderr (rendered diagnostics, "Compiling …"), one line at a time. */
+  onDiagnostic?: (line: string) => void;
+  signal?: AbortSignal;
+  runner?: CommandRunner;
+}
+
+/** Builds the crate for the toolchain's wasm target and returns the .wasm files cargo reported. */
+export async function cargoBuild(options: CargoBuildOptions): Promise<WasmArtifact[]> {
+  const { toolchain, onDiagnostic, signal } = options;
+  const manifestPath = path.resolve(options.manifestPath);
+  if (!(await stat(manifestPath).then((info) => info.isFile(), () => false))) {
+    throw new WasmpackError("input", "CARGO_MANIFEST_MISSING", `${options.manifestPath} does not exist`);
+  }
+  const runner = options.runner ?? execaRunner;
+  const env = toolchainEnv(toolchain, options.env);
+  // cargo reads .cargo/config.toml, and rustup rust-toolchain.toml, from the working directory.
+  const cwd = path.dirname(manifestPath);
+  const packages = await readBuiltPackages({
+    cargo: toolchain.cargo,
+    manifestPath,
+    env,
+    cwd,
+    runner,
+    ...(signal ? { signal } : {}),
+    ...(onDiagnostic ? { onDiagnostic } : {}),
+  });
+
+  const args = [
+    "build",
+    ...(options.release === false ? [] : ["--release"]),
+    ...["--target", toolchain.target],
+    ...["--message-format", "json-render-diagnostics"],
+    ...["--manifest-path", manifestPath],
+    ...(options.extraArgs ?? []),
+  ];
+  const artifacts: WasmArtifact[] = [];
+  const result = await runner(toolchain.cargo, args, {
+    env,
+    cwd,
+    ...(signal ? { signal } : {}),
+    onStdoutLine: (line) => {
+      const artifact = parseWasmArtifactMessage(line);
+      const packageName = artifact && packages.get(artifact.packageId);
+      if (artifact && packageName !== undefined) artifacts.push({ ...artifact, packageName });
+    },
+    onStderrLine: (line) => onDiagnostic?.(line),
+  });
+
+  if (result.exitCode !== 0) {
+    throw new WasmpackError(
+      "build",
+      "CARGO_FAILED",
+      `cargo build failed for ${options.manifestPath} (${exitText(result)}); see the errors above`,
+    );
+  }
+  if (artifacts.length === 0) {
+    throw new WasmpackError(
+      "input",
+      "NO_WASM_TARGET_IN_CRATE",
+      `${options.manifestPath}: the crate has no bin or cdylib target, so cargo produced no .wasm; add a [[bin]] (src/main.rs) or crate-type = ["cdylib"]`,
+    );
+  }
+  return artifacts;
+}

@@ -1,0 +1,2 @@
+export { findToolchain, DEFAULT_TARGETS, type FindToolchainOptions } from "./find-toolchain.js";
+export { toolchainEnv, type Toolchain } from "./toolchain.js";
