@@ -8,6 +8,8 @@ export default defineConfig({
     // Tests import the workspace packages from source, so a unit test never needs a build.
     alias: [
       { find: /^@wasmpack\/registry\/oci$/, replacement: `${src("registry")}oci/index.ts` },
+      { find: /^@wasmpack\/registry\/layout$/, replacement: `${src("registry")}layout/index.ts` },
+      { find: /^@wasmpack\/registry\/errors$/, replacement: `${src("registry")}errors.ts` },
       { find: /^@wasmpack\/registry$/, replacement: `${src("registry")}index.ts` },
       { find: /^@wasmpack\/builder$/, replacement: `${src("builder")}index.ts` },
     ],

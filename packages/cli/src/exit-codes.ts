@@ -1,4 +1,4 @@
-import type { ErrorKind } from "@wasmpack/registry";
+import type { ErrorKind } from "@wasmpack/registry/errors";
 
 /** Exit codes by class of failure; documented in the README. */
 export const EXIT_CODES: Record<ErrorKind | "internal", number> = {

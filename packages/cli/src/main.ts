@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { isWasmpackError } from "@wasmpack/registry";
+import { isWasmpackError } from "@wasmpack/registry/errors";
 import { registerBuild } from "./commands/build.js";
 import { EXIT_CODES } from "./exit-codes.js";
 

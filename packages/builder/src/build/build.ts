@@ -1,6 +1,8 @@
 import { readdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { OciLayout, WasmpackError, formatPlatform, writeOciArchive, type Descriptor } from "@wasmpack/registry";
+import { WasmpackError } from "@wasmpack/registry/errors";
+import { OciLayout, writeOciArchive } from "@wasmpack/registry/layout";
+import { formatPlatform, type Descriptor } from "@wasmpack/registry/oci";
 import { assembleImage } from "../image/assemble-image.js";
 import { planCompatImage } from "../image/compat-image.js";
 import { DATA_MODE, standardAnnotations, type ImageFile, type ImagePlan } from "../image/image-plan.js";

@@ -1,7 +1,8 @@
 import { constants } from "node:fs";
 import { access, readdir, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { OciLayout, WasmpackError } from "@wasmpack/registry";
+import { WasmpackError } from "@wasmpack/registry/errors";
+import { OciLayout } from "@wasmpack/registry/layout";
 
 /**
  * Fails before any build work when the layout could not be written: the nearest existing

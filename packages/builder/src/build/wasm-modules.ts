@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { execa } from "execa";
-import { WasmpackError } from "@wasmpack/registry";
+import { WasmpackError } from "@wasmpack/registry/errors";
 import { cargoBuild, type WasmArtifact } from "../cargo/index.js";
 import type { SpinApp, SpinComponent } from "../project/spin-manifest.js";
 import { findToolchain, toolchainEnv, type Toolchain } from "../toolchain/index.js";

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { WasmpackError } from "@wasmpack/registry";
+import { WasmpackError } from "@wasmpack/registry/errors";
 import { toolchainEnv, type Toolchain } from "../toolchain/toolchain.js";
 import { readBuiltPackages } from "./cargo-metadata.js";
 import { execaRunner, exitText, type CommandEnv, type CommandRunner } from "./runner.js";

@@ -1,5 +1,5 @@
 import { realpath } from "node:fs/promises";
-import { WasmpackError } from "@wasmpack/registry";
+import { WasmpackError } from "@wasmpack/registry/errors";
 import { exitText, type CommandEnv, type CommandRunner } from "./runner.js";
 
 export interface BuiltPackagesOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { WasmpackError } from "@wasmpack/registry";
+import { WasmpackError } from "@wasmpack/registry/errors";
 import { execaRunner } from "./runner.js";
 
 const env = { PATH: process.env.PATH, ONLY_THIS: "yes" };

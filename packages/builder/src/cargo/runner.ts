@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { WasmpackError } from "@wasmpack/registry";
+import { WasmpackError } from "@wasmpack/registry/errors";
 
 export type CommandEnv = Record<string, string | undefined>;
 

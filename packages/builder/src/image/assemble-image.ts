@@ -1,4 +1,5 @@
-import { OciLayout, encodeImageConfig, encodeManifest, epochToRfc3339, type Descriptor } from "@wasmpack/registry";
+import { OciLayout } from "@wasmpack/registry/layout";
+import { encodeImageConfig, encodeManifest, epochToRfc3339, type Descriptor } from "@wasmpack/registry/oci";
 import type { ImagePlan } from "./image-plan.js";
 import { writeTarGzipLayer } from "./tar-gzip-layer.js";
 

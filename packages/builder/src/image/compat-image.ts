@@ -1,4 +1,4 @@
-import { Annotation } from "@wasmpack/registry";
+import { Annotation } from "@wasmpack/registry/oci";
 import type { BuildSettings } from "../project/settings.js";
 import { WASM_MODE, type ImagePlan } from "./image-plan.js";
 

@@ -1,4 +1,4 @@
-import type { Platform } from "@wasmpack/registry";
+import type { Platform } from "@wasmpack/registry/oci";
 
 /** A file placed in the image: its path inside the image (relative to `/`) and where its bytes come from. */
 export type ImageFile =

@@ -1,7 +1,8 @@
 import { createReadStream } from "node:fs";
 import { Readable, Transform } from "node:stream";
 import { createGzip } from "node:zlib";
-import { DigestCounter, MediaType, OciLayout, createDeterministicTar, type Descriptor, type Digest, type TarEntry } from "@wasmpack/registry";
+import { OciLayout, createDeterministicTar, type TarEntry } from "@wasmpack/registry/layout";
+import { DigestCounter, MediaType, type Descriptor, type Digest } from "@wasmpack/registry/oci";
 import type { ImageFile } from "./image-plan.js";
 
 export interface WrittenLayer {

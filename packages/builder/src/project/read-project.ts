@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { WasmpackError } from "@wasmpack/registry";
+import { WasmpackError } from "@wasmpack/registry/errors";
 import { readCargoManifest, type CargoPackage } from "./cargo-manifest.js";
 import { readSpinManifest, type SpinApp } from "./spin-manifest.js";
 

@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from "node:path";
-import { WasmpackError, isValidTag, parsePlatform, type Platform } from "@wasmpack/registry";
+import { WasmpackError } from "@wasmpack/registry/errors";
+import { isValidTag, parsePlatform, type Platform } from "@wasmpack/registry/oci";
 import { isTable, type TomlTable } from "./toml.js";
 
 export const RUNTIMES = ["wasmedge", "spin"] as const;

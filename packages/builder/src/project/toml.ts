@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { TomlError, parse } from "smol-toml";
-import { WasmpackError } from "@wasmpack/registry";
+import { WasmpackError } from "@wasmpack/registry/errors";
 
 export type TomlTable = Record<string, unknown>;
 

@@ -7,6 +7,8 @@ export interface Candidate {
   origin: string;
   cargo: string;
   rustc: string;
+  /** Known without asking rustc: a rustup toolchain directory is its own sysroot. */
+  sysroot?: string;
 }
 
 /** A place that held no usable cargo and rustc, said in words for the error message. */
@@ -75,7 +77,8 @@ async function fromRustup(rustupHome: string): Promise<Array<Candidate | Missing
       const origin = `rustup toolchain ${name}`;
       const cargo = path.join(toolchainsDir, name, "bin", "cargo");
       if (!(await isExecutable(cargo))) return { origin, missing: `${origin} has no cargo` };
-      return withSiblingRustc(origin, cargo);
+      const candidate = await withSiblingRustc(origin, cargo);
+      return isMissing(candidate) ? candidate : { ...candidate, sysroot: path.join(toolchainsDir, name) };
     }),
   );
 }

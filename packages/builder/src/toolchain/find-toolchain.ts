@@ -1,9 +1,9 @@
 import os from "node:os";
 import path from "node:path";
-import { WasmpackError, isWasmpackError } from "@wasmpack/registry";
+import { WasmpackError, isWasmpackError } from "@wasmpack/registry/errors";
 import { execaRunner, type CommandEnv, type CommandRunner } from "../cargo/runner.js";
 import { isMissing, listCandidates } from "./candidates.js";
-import { hasStandardLibrary, isRustupProxy, probeRustc, type RustcInfo } from "./rustc-probe.js";
+import { hasStandardLibrary, isRustupProxy, probeRustc, rustcSysroot, rustcVersion, sysrootHasStd, type RustcInfo } from "./rustc-probe.js";
 import type { Toolchain } from "./toolchain.js";
 
 export interface FindToolchainOptions {
@@ -42,6 +42,7 @@ export async function findToolchain(options: FindToolchainOptions): Promise<Tool
   });
 
   const tried: string[] = [];
+  const withoutStd: { index: number; origin: string; rustc: string }[] = [];
   for (const candidate of candidates) {
     if (isMissing(candidate)) {
       tried.push(candidate.missing);
@@ -49,7 +50,16 @@ export async function findToolchain(options: FindToolchainOptions): Promise<Tool
     }
     let info: RustcInfo;
     try {
-      info = await probeRustc(candidate.rustc, probe);
+      // One rustc call per candidate until one has a wanted std on disk; only that one is asked more.
+      const sysroot = candidate.sysroot ?? (await rustcSysroot(candidate.rustc, probe));
+      const stdOnDisk = await anyAsync([...wanted, ...DEFAULT_TARGETS], (t) => sysrootHasStd(sysroot, t));
+      if (!stdOnDisk) {
+        // Only the error message needs this rustc's version: ask for it there, not on the happy path.
+        withoutStd.push({ index: tried.length, origin: candidate.origin, rustc: candidate.rustc });
+        tried.push(`${candidate.origin} (no wasm standard library)`);
+        continue;
+      }
+      info = await probeRustc(candidate.rustc, sysroot, probe);
     } catch (error) {
       if (!isWasmpackError(error)) throw error;
       tried.push(`${candidate.origin} (${error.message})`);
@@ -71,6 +81,10 @@ export async function findToolchain(options: FindToolchainOptions): Promise<Tool
     tried.push(`${candidate.origin} (rustc ${info.version}${others})`);
   }
 
+  for (const { index, origin, rustc } of withoutStd) {
+    const version = await rustcVersion(rustc, probe).catch(() => undefined);
+    if (version) tried[index] = `${origin} (rustc ${version})`;
+  }
   const addTarget = `\`rustup target add ${options.target ?? DEFAULT_TARGETS[0]}\``;
   if (candidates.every(isMissing)) {
     throw new WasmpackError(
@@ -84,6 +98,11 @@ export async function findToolchain(options: FindToolchainOptions): Promise<Tool
     "NO_WASM_TARGET",
     `no Rust toolchain with the ${wanted.join(" or ")} standard library found (tried: ${tried.join(", ")}); install it with ${addTarget}, or ${DEBIAN_HINT}`,
   );
+}
+
+async function anyAsync<T>(items: readonly T[], test: (item: T) => Promise<boolean>): Promise<boolean> {
+  for (const item of items) if (await test(item)) return true;
+  return false;
 }
 
 async function firstWithStandardLibrary(info: RustcInfo, targets: readonly string[]) {

@@ -1,6 +1,6 @@
 import { readdir, realpath } from "node:fs/promises";
 import path from "node:path";
-import { WasmpackError } from "@wasmpack/registry";
+import { WasmpackError } from "@wasmpack/registry/errors";
 import { firstLine, type CommandEnv, type CommandRunner } from "../cargo/runner.js";
 
 export interface RustcInfo {
@@ -15,25 +15,36 @@ export interface ProbeOptions {
   cwd: string;
 }
 
-/** Asks a rustc where its sysroot is, its version and the targets it knows. */
-export async function probeRustc(rustc: string, options: ProbeOptions): Promise<RustcInfo> {
-  // One after another: a rustup proxy may install a toolchain on first use.
-  const sysroot = await askRustc(rustc, ["--print", "sysroot"], options);
-  const versionLine = await askRustc(rustc, ["--version"], options);
-  const targetList = await askRustc(rustc, ["--print", "target-list"], options);
+export async function rustcSysroot(rustc: string, options: ProbeOptions): Promise<string> {
+  return askRustc(rustc, ["--print", "sysroot"], options);
+}
+
+/** Asks a rustc its version and the targets it knows (only for a candidate that looks usable). */
+export async function probeRustc(rustc: string, sysroot: string, options: ProbeOptions): Promise<RustcInfo> {
+  // The sysroot is already resolved, so a rustup proxy has nothing left to install: ask both at once.
+  const [version, targetList] = await Promise.all([rustcVersion(rustc, options), askRustc(rustc, ["--print", "target-list"], options)]);
   return {
     sysroot,
-    version: /^rustc (\S+)/.exec(versionLine)?.[1] ?? versionLine,
+    version,
     targets: new Set(targetList.split("\n").map((line) => line.trim()).filter(Boolean)),
   };
 }
 
-/** A target in the list is not enough: its standard library must be installed in the sysroot. */
-export async function hasStandardLibrary(info: RustcInfo, target: string): Promise<boolean> {
-  if (!info.targets.has(target)) return false;
-  const libDir = path.join(info.sysroot, "lib", "rustlib", target, "lib");
+export async function rustcVersion(rustc: string, options: ProbeOptions): Promise<string> {
+  const line = await askRustc(rustc, ["--version"], options);
+  return /^rustc (\S+)/.exec(line)?.[1] ?? line;
+}
+
+/** Whether the sysroot holds the target's standard library; checked on disk, without rustc. */
+export async function sysrootHasStd(sysroot: string, target: string): Promise<boolean> {
+  const libDir = path.join(sysroot, "lib", "rustlib", target, "lib");
   const names = await readdir(libDir).catch(() => [] as string[]);
   return names.some((name) => name.startsWith("libstd-") && name.endsWith(".rlib"));
+}
+
+/** A target in the list is not enough: its standard library must be installed in the sysroot. */
+export async function hasStandardLibrary(info: RustcInfo, target: string): Promise<boolean> {
+  return info.targets.has(target) && (await sysrootHasStd(info.sysroot, target));
 }
 
 /** A real rustc lives in its own sysroot's bin; a rustup proxy lives elsewhere (~/.cargo/bin). */

@@ -1,5 +1,5 @@
 import { open } from "node:fs/promises";
-import { WasmpackError } from "@wasmpack/registry";
+import { WasmpackError } from "@wasmpack/registry/errors";
 
 export type WasmKind = "module" | "component";
 

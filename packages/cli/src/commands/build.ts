@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { RUNTIMES, VARIANTS, build, type BuildFlags } from "@wasmpack/builder";
+import type { BuildFlags } from "@wasmpack/builder";
 import { createConsole, formatBytes } from "../console.js";
 
 interface BuildCommandOptions extends BuildFlags {
@@ -16,8 +16,8 @@ export function registerBuild(program: Command, env: Record<string, string | und
     .command("build")
     .description("build a Rust crate or Spin app into a Wasm OCI image layout")
     .argument("[dir]", "crate or Spin app directory", ".")
-    .option("--runtime <runtime>", `image for which runtime: ${RUNTIMES.join(" | ")} (default: spin when spin.toml exists, else wasmedge)`)
-    .option("--variant <variant>", `module.wasm.image/variant for wasmedge images: ${VARIANTS.join(" | ")} (default: compat-smart)`)
+    .option("--runtime <runtime>", "image for which runtime: wasmedge | spin (default: spin when spin.toml exists, else wasmedge)")
+    .option("--variant <variant>", "module.wasm.image/variant for wasmedge images: compat-smart | compat (default: compat-smart)")
     .option("--platform <os/arch>", "platform written in the image config (default: wasi/wasm)")
     .option("--target <triple>", "cargo target (default: wasm32-wasip1, or wasm32-wasi on older toolchains)")
     .option("--bin <name>", "which binary to package when the crate has several")
@@ -30,6 +30,8 @@ export function registerBuild(program: Command, env: Record<string, string | und
     .option("-q, --quiet", "print nothing but errors and --json output")
     .action(async (dir: string, options: BuildCommandOptions) => {
       const out = createConsole({ quiet: options.quiet });
+      // Loaded on use, so `wasmpack --help` and other commands never pay for the builder.
+      const { build } = await import("@wasmpack/builder");
       const result = await build({
         dir,
         env,

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what wasmpack and its tests need on Debian (run as root), then the npm packages, and
+# compiles the TypeScript. Idempotent: a second run installs nothing new.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PNPM_VERSION=10.34.8
+WASMTIME_PY_VERSION=38.0.0
+DEBIAN_PACKAGES=(
+  rustc cargo libstd-rust-dev-wasm32 wasi-libc # Debian's Rust has the wasm32-wasi std (rustc 1.63)
+  docker-registry                              # distribution, the reference registry the tests run
+  skopeo umoci buildah                         # judges, and the Buildah path the benchmark compares with
+  apache2-utils openssl                        # htpasswd and certificates for the auth registries
+)
+
+missing=()
+for package in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "installing Debian packages: ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]]; then
+  echo "installing pnpm $PNPM_VERSION" >&2
+  npm install --global --silent "pnpm@$PNPM_VERSION"
+fi
+
+# Python's wasmtime runs the wasmedge-http example in the tests, with WasmEdge's socket imports
+# provided by test/support/wasm-runner (there is no WasmEdge package to install here).
+if ! python3 -c "import wasmtime" 2>/dev/null; then
+  echo "installing wasmtime $WASMTIME_PY_VERSION for Python" >&2
+  python3 -m pip install --quiet --disable-pip-version-check "wasmtime==$WASMTIME_PY_VERSION"
+fi
+
+pnpm install --frozen-lockfile --silent
+pnpm run --silent build
