@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@wasmpack\/registry\/oci$/, replacement: `${src("registry")}oci/index.ts` },
       { find: /^@wasmpack\/registry\/layout$/, replacement: `${src("registry")}layout/index.ts` },
+      { find: /^@wasmpack\/registry\/credentials$/, replacement: `${src("registry")}credentials/index.ts` },
       { find: /^@wasmpack\/registry\/errors$/, replacement: `${src("registry")}errors.ts` },
       { find: /^@wasmpack\/registry$/, replacement: `${src("registry")}index.ts` },
       { find: /^@wasmpack\/builder$/, replacement: `${src("builder")}index.ts` },

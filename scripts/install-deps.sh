@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=10.34.8
-WASMTIME_PY_VERSION=38.0.0
+WASMTIME_PY_VERSION=50.0.1
 DEBIAN_PACKAGES=(
   rustc cargo libstd-rust-dev-wasm32 wasi-libc # Debian's Rust has the wasm32-wasi std (rustc 1.63)
   docker-registry                              # distribution, the reference registry the tests run

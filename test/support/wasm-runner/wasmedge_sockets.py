@@ -29,7 +29,7 @@ import time
 try:
     import wasmtime
 except ImportError:  # pragma: no cover - reported to the test, which names the install command
-    sys.stderr.write("wasm-runner: the Python package 'wasmtime' is missing: pip install wasmtime\n")
+    sys.stderr.write("wasm-runner: the Python package 'wasmtime' is missing: python3 -m pip install wasmtime==50.0.1\n")
     sys.exit(3)
 
 WASI = "wasi_snapshot_preview1"
@@ -136,9 +136,9 @@ class Host:
     # -- plumbing -------------------------------------------------------------------------------
 
     def implementations(self):
-        """name -> {param count: (python function, param types)}. Results are one i32 errno."""
+        """name -> [(python function, wasm param types)]; each returns one i32 errno."""
         i = I32
-        table = {
+        return {
             "args_sizes_get": [(self.args_sizes_get, [i, i])],
             "args_get": [(self.args_get, [i, i])],
             "environ_sizes_get": [(self.environ_sizes_get, [i, i])],
@@ -160,7 +160,6 @@ class Host:
             "sock_send": [(self.sock_send, [i] * 5)],
             "sock_shutdown": [(self.sock_shutdown, [i, i])],
         }
-        return table
 
     def define(self, linker, module):
         table = self.implementations()

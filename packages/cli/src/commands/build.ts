@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { BuildFlags } from "@wasmpack/builder";
 import { createConsole, formatBytes } from "../console.js";
+import { saveBuildRecord } from "../last-build.js";
 
 interface BuildCommandOptions extends BuildFlags {
   annotation: string[];
@@ -46,6 +47,10 @@ export function registerBuild(program: Command, env: Record<string, string | und
           }
         },
       });
+      // Remembered so a bare `wasmpack push REF` from this directory pushes this image.
+      await saveBuildRecord(process.cwd(), env, { layout: result.layout, tag: result.tag, digest: result.digest, project: dir }).catch(() =>
+        out.info("warning: could not record this build for `wasmpack push`; pass --from to push it"),
+      );
       out.info(`built ${result.runtime} image ${result.digest} (${formatBytes(result.size)}, ${result.platform})`);
       for (const wasm of result.wasm) out.info(`  ${wasm.imagePath}  ${formatBytes(wasm.size)} ${wasm.kind}`);
       out.info(`  layout ${result.layout} tag ${result.tag}${result.ociArchive ? `, archive ${result.ociArchive}` : ""}`);

@@ -1,0 +1,37 @@
+import { createHash } from "node:crypto";
+import { mkdir, readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { writeFileAtomic } from "@wasmpack/registry/layout";
+
+/**
+ * What the last `wasmpack build` run from a working directory wrote, so that a bare
+ * `wasmpack push REF` from the same directory pushes it. Kept under $XDG_STATE_HOME, not in the
+ * user's tree.
+ */
+export interface BuildRecord {
+  layout: string;
+  tag: string;
+  digest: string;
+  project: string;
+}
+
+function recordPath(cwd: string, env: Record<string, string | undefined>): string {
+  const state = env["XDG_STATE_HOME"] || join(env["HOME"] || homedir(), ".local", "state");
+  const key = createHash("sha256").update(cwd).digest("hex").slice(0, 16);
+  return join(state, "wasmpack", "last-build", `${key}.json`);
+}
+
+export async function saveBuildRecord(cwd: string, env: Record<string, string | undefined>, record: BuildRecord): Promise<void> {
+  const path = recordPath(cwd, env);
+  await mkdir(join(path, ".."), { recursive: true });
+  await writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
+}
+
+export async function loadBuildRecord(cwd: string, env: Record<string, string | undefined>): Promise<BuildRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(recordPath(cwd, env), "utf8")) as BuildRecord;
+  } catch {
+    return undefined;
+  }
+}
