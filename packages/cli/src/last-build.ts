@@ -1,19 +1,21 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { writeFileAtomic } from "@wasmpack/registry/layout";
 
 /**
- * What the last `wasmpack build` run from a working directory wrote, so that a bare
- * `wasmpack push REF` from the same directory pushes it. Kept under $XDG_STATE_HOME, not in the
- * user's tree.
+ * What the last `wasmpack build` run from a working directory wrote, and where it was last
+ * pushed, so `wasmpack push REF` and `wasmpack k8s` from the same directory need no paths. Kept
+ * under $XDG_STATE_HOME, not in the user's tree.
  */
 export interface BuildRecord {
   layout: string;
-  tag: string;
-  digest: string;
   project: string;
+  /** Every image the build tagged, the primary first. */
+  images: { tag: string; digest: string; format?: string }[];
+  /** `repo@sha256:…` of each image at its last push, primary first. */
+  pushed?: string[];
 }
 
 function recordPath(cwd: string, env: Record<string, string | undefined>): string {
@@ -24,7 +26,7 @@ function recordPath(cwd: string, env: Record<string, string | undefined>): strin
 
 export async function saveBuildRecord(cwd: string, env: Record<string, string | undefined>, record: BuildRecord): Promise<void> {
   const path = recordPath(cwd, env);
-  await mkdir(join(path, ".."), { recursive: true });
+  await mkdir(dirname(path), { recursive: true });
   await writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
 }
 

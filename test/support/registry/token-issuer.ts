@@ -22,6 +22,12 @@ export interface TokenIssuerOptions {
   expiresIn?: number;
 }
 
+/** Knobs a test may turn while the issuer runs. */
+export interface IssuerControls {
+  /** The next this-many tokens are issued already expired (their JWT `exp` is in the past; `expires_in` still claims 300 s). */
+  expireNext: number;
+}
+
 export interface TokenRequestRecord {
   method: string;
   grantType: "password" | "refresh_token" | "anonymous";
@@ -31,6 +37,7 @@ export interface TokenRequestRecord {
 
 export interface TokenIssuer {
   realm: string;
+  controls: IssuerControls;
   /** Every token request received, in order. */
   requests: TokenRequestRecord[];
   /** Mints a token directly, e.g. for a `registryToken` credential. */
@@ -46,9 +53,11 @@ export interface TokenIssuer {
 export async function startTokenIssuer(options: TokenIssuerOptions): Promise<TokenIssuer> {
   const requests: TokenRequestRecord[] = [];
   const expiresIn = options.expiresIn ?? 300;
+  const controls: IssuerControls = { expireNext: 0 };
 
   const mint = (user: string, scopes: readonly string[], allowed: readonly string[]): string => {
-    const now = Math.floor(Date.now() / 1000);
+    // An expired token lies an hour in the past, beyond distribution's 60 s leeway.
+    const now = Math.floor(Date.now() / 1000) - (controls.expireNext-- > 0 ? 3600 : 0);
     const access = scopes.flatMap((scope) => {
       const [type, name, actions] = splitScope(scope);
       if (type !== "repository" || !name) return [];
@@ -104,6 +113,7 @@ export async function startTokenIssuer(options: TokenIssuerOptions): Promise<Tok
   if (typeof address !== "object" || !address) throw new Error("token issuer has no address");
   return {
     realm: `http://127.0.0.1:${address.port}/token`,
+    controls,
     requests,
     mint: (user, scopes) => mint(user, scopes, options.users[user]?.actions ?? ["pull", "push"]),
     stop: () =>

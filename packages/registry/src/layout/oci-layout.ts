@@ -1,4 +1,5 @@
 import { createReadStream, createWriteStream } from "node:fs";
+import { once } from "node:events";
 import { access, mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -87,6 +88,7 @@ export class OciLayout {
     await mkdir(join(this.dir, "blobs", algorithm), { recursive: true });
     const temp = tempPathFor(join(this.dir, "blobs", algorithm, "incoming"));
     const counter = new DigestCounter(algorithm);
+    const sink = createWriteStream(temp);
     try {
       await pipeline(
         content,
@@ -99,7 +101,7 @@ export class OciLayout {
             yield chunk;
           }
         },
-        createWriteStream(temp),
+        sink,
       );
       const info: BlobInfo = { digest: counter.digest(), size: counter.size };
       if (expected && (info.digest !== expected.digest || info.size !== expected.size)) {
@@ -108,6 +110,9 @@ export class OciLayout {
       await rename(temp, this.blobPath(info.digest));
       return info;
     } catch (error) {
+      // The file is opened asynchronously: wait until the stream let go of it, or it could
+      // appear after the rm below.
+      if (!sink.closed) await once(sink, "close").catch(() => undefined);
       await rm(temp, { force: true });
       if (error instanceof WasmpackError) throw error;
       throw ioError(`cannot write blob into ${this.dir}`, error);

@@ -1,0 +1,147 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import type { OciLayout, PushResult, Reference } from "@wasmpack/registry";
+import { createConsole, formatBytes, type Console } from "../console.js";
+import { loadBuildRecord, saveBuildRecord, type BuildRecord } from "../last-build.js";
+import { createProgressView } from "../progress-view.js";
+import { addRegistryOptions, registryClientOptions, type RegistryFlags } from "../registry-options.js";
+
+interface PushCommandOptions extends RegistryFlags {
+  from?: string;
+  sourceTag?: string;
+  tag: string[];
+  mountFrom?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerPush(program: Command, env: Record<string, string | undefined>): void {
+  addRegistryOptions(
+    program
+      .command("push")
+      .description("push the image the last `wasmpack build` in this directory wrote (or --from a layout) to a registry")
+      .argument("<ref>", "where to push, e.g. ghcr.io/org/app:1.0 or localhost:5000/app:dev")
+      .option("--from <layout|dir>", "an OCI layout, or a project directory whose layout to push")
+      .option("--source-tag <tag>", "which image of the layout (default: the build's images, or the layout's only one)")
+      .option("-t, --tag <tag>", "also write this tag (repeatable)", collect, [])
+      .option("--mount-from <repo>", "a repository on the same registry to mount existing blobs from"),
+  )
+    .option("--json", "print the result as one JSON object on stdout")
+    .option("-q, --quiet", "print nothing but the pushed reference and errors")
+    .action(async (ref: string, options: PushCommandOptions) => {
+      const out = createConsole({ quiet: options.quiet });
+      const { parseReference } = await import("@wasmpack/registry/oci");
+      const target = parseReference(ref);
+      const source = await findSource(options, env);
+      const results = await pushImages({ ...source, target, extraTags: options.tag, flags: options, mountFrom: options.mountFrom, env, out, quiet: options.quiet });
+      if (source.record) await saveBuildRecord(process.cwd(), env, { ...source.record, pushed: results.map((r) => r.pinned) });
+      report(out, results, options.json);
+    });
+}
+
+export interface PushedImage {
+  ref: string;
+  /** `registry/repository@sha256:…`, what Kubernetes manifests should name. */
+  pinned: string;
+  format?: string;
+  result: PushResult;
+}
+
+/**
+ * Pushes the images of one build: the primary to the target's tag (and `extraTags`), every other
+ * format to the target's tag plus the suffix it has in the layout (`1.0` → `1.0-wasm`).
+ */
+export async function pushImages(input: {
+  layout: OciLayout;
+  images: BuildRecord["images"];
+  target: Reference;
+  extraTags: readonly string[];
+  flags: RegistryFlags;
+  mountFrom?: string | undefined;
+  env: Record<string, string | undefined>;
+  out: Console;
+  quiet?: boolean | undefined;
+}): Promise<PushedImage[]> {
+  const registry = await import("@wasmpack/registry");
+  const { target } = input;
+  const [primary, ...others] = input.images;
+  if (!primary) throw new registry.WasmpackError("input", "NOTHING_TO_PUSH", `${input.layout.dir} holds no image to push`);
+  if (others.length > 0 && !target.tag) {
+    throw new registry.WasmpackError("usage", "TAG_REQUIRED", `${registry.formatReference(target)}: the build wrote ${input.images.length} formats, which are pushed as tags of one repository; give the reference a tag`);
+  }
+  const baseTag = target.tag ?? (target.digest ? undefined : "latest");
+  const options = await registryClientOptions(input.flags, input.env);
+  const client = new registry.RegistryClient(options);
+  const progress = createProgressView({ verb: "pushed", quiet: input.quiet });
+  const mountFrom = input.mountFrom ? registry.parseReference(input.mountFrom.includes("/") && !input.mountFrom.startsWith(target.registry) ? `${target.registry}/${input.mountFrom}` : input.mountFrom) : undefined;
+  try {
+    const pushed: PushedImage[] = [];
+    for (const image of input.images) {
+      const suffix = image === primary ? "" : suffixOf(image, primary);
+      const tags = baseTag ? [`${baseTag}${suffix}`, ...(image === primary ? input.extraTags : [])] : [];
+      const result = await registry.pushFromLayout(input.layout, target, {
+        client,
+        source: image.tag,
+        tags,
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        ...(mountFrom ? { mountFrom } : {}),
+        onProgress: progress.onProgress,
+      });
+      const repo = `${target.registry}/${target.repository}`;
+      pushed.push({ ref: tags[0] ? `${repo}:${tags[0]}` : repo, pinned: `${repo}@${result.digest}`, ...(image.format ? { format: image.format } : {}), result });
+    }
+    return pushed;
+  } finally {
+    progress.done();
+    await client.close();
+  }
+}
+
+function suffixOf(image: BuildRecord["images"][number], primary: BuildRecord["images"][number]): string {
+  return image.tag.startsWith(`${primary.tag}-`) ? image.tag.slice(primary.tag.length) : `-${image.format ?? image.tag}`;
+}
+
+async function findSource(options: PushCommandOptions, env: Record<string, string | undefined>): Promise<{ layout: OciLayout; images: BuildRecord["images"]; record?: BuildRecord }> {
+  const { OciLayout } = await import("@wasmpack/registry/layout");
+  const { WasmpackError } = await import("@wasmpack/registry/errors");
+  if (options.from) {
+    const dir = resolve(options.from);
+    const layoutDir = (await OciLayout.isLayout(dir)) ? dir : resolve(dir, "target", "wasmpack", "oci");
+    const layout = await OciLayout.open(layoutDir);
+    const descriptor = await layout.resolve(options.sourceTag);
+    const tag = options.sourceTag ?? descriptor.annotations?.["org.opencontainers.image.ref.name"] ?? descriptor.digest;
+    return { layout, images: [{ tag, digest: descriptor.digest }] };
+  }
+  const record = await loadBuildRecord(process.cwd(), env);
+  if (!record) {
+    throw new WasmpackError("usage", "NO_BUILD", "no image to push: run `wasmpack build` in this directory first, or pass --from LAYOUT");
+  }
+  const layout = await OciLayout.open(record.layout);
+  const images = options.sourceTag ? record.images.filter((i) => i.tag === options.sourceTag) : record.images;
+  if (images.length === 0) throw new WasmpackError("usage", "TAG_UNKNOWN", `the last build wrote no image tagged ${JSON.stringify(options.sourceTag)}`);
+  return { layout, images, record };
+}
+
+function report(out: Console, results: PushedImage[], json: boolean | undefined): void {
+  for (const { ref, pinned, format, result } of results) {
+    out.info(`pushed ${format ? `${format} ` : ""}${ref}: ${result.pushed} blobs uploaded, ${result.skipped} already there, ${result.mounted} mounted, ${formatBytes(result.bytes)}`);
+    if (!json) out.result(pinned);
+  }
+  if (!json) return;
+  const [first] = results;
+  if (!first) return;
+  const summary = (p: PushedImage) => ({
+    ref: p.ref,
+    pinned: p.pinned,
+    digest: p.result.digest,
+    tags: p.result.tags,
+    pushed: p.result.pushed,
+    skipped: p.result.skipped,
+    mounted: p.result.mounted,
+    bytes: p.result.bytes,
+    ...(p.format ? { format: p.format } : {}),
+  });
+  out.json({ ...summary(first), ...(results.length > 1 ? { images: results.map(summary) } : {}) });
+}

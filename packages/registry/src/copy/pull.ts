@@ -1,0 +1,58 @@
+import type { OciLayout } from "../layout/oci-layout.js";
+import { parseManifest, type Descriptor, type Digest, type ParsedManifest, type Reference } from "../oci/index.js";
+import { openRemote, type RegistryClientOptions } from "../remote/client.js";
+import { defaultTarget } from "../remote/repository.js";
+import { copy } from "./copy.js";
+import { layoutTarget } from "./layout-store.js";
+import { remoteSource } from "./remote-store.js";
+import { withClient, type TransferOptions } from "./transfer-options.js";
+
+export interface PullOptions extends TransferOptions {
+  /** Names to tag the image with in the layout; default the reference's tag, else its digest. */
+  tags?: readonly string[];
+}
+
+export interface PullResult {
+  digest: Digest;
+  descriptor: Descriptor;
+  tags: readonly string[];
+  /** Blobs downloaded, and blobs the layout already had. */
+  pulled: number;
+  skipped: number;
+  /** Bytes downloaded: blobs and manifests. */
+  bytes: number;
+}
+
+/**
+ * Pulls an image (by tag or digest; an index with all its children) into an OCI layout. Every
+ * manifest is checked against its digest and every blob streamed through the layout's verified
+ * write, so a mismatch is an `integrity` error that leaves nothing under a valid name.
+ */
+export async function pullToLayout(source: Reference, layout: OciLayout, options: PullOptions = {}): Promise<PullResult> {
+  return withClient(options, async (client) => {
+    const repository = client.repository(source, "pull");
+    // OciLayout.writeBlob hashes and sizes every blob itself.
+    const from = remoteSource(repository, { signal: options.signal, verifyBlobs: false });
+    const root = await from.resolve(defaultTarget(source));
+    const tags = options.tags ?? [source.tag ?? root.digest];
+    const target = layoutTarget(layout, client.retry, { signal: options.signal, onRetry: (retry) => options.onProgress?.({ type: "retry", retry }) });
+    const result = await copy(from, target, root, { tags, concurrency: options.concurrency, onProgress: options.onProgress });
+    return { digest: result.digest, descriptor: root, tags, pulled: result.transferred, skipped: result.skipped, bytes: result.bytes };
+  });
+}
+
+/** A manifest by tag or digest: its verified descriptor, exact bytes and parsed form. */
+export async function fetchManifest(
+  reference: Reference,
+  options: RegistryClientOptions & { signal?: AbortSignal } = {},
+): Promise<{ descriptor: Descriptor; bytes: Uint8Array; manifest: ParsedManifest }> {
+  const repository = openRemote(reference, options);
+  const call = { signal: options.signal };
+  try {
+    await repository.ping(call);
+    const { descriptor, bytes } = await repository.fetchManifest(defaultTarget(reference), call);
+    return { descriptor, bytes, manifest: parseManifest(bytes, descriptor.mediaType, `${reference.registry}/${reference.repository}`) };
+  } finally {
+    await repository.close();
+  }
+}

@@ -1,0 +1,132 @@
+import type { Readable } from "node:stream";
+import { WasmpackError } from "../errors.js";
+import type { Descriptor } from "../oci/index.js";
+import { countingStream } from "./counting-stream.js";
+import type { RemoteRepository } from "./repository.js";
+import { redactUrl } from "./redact.js";
+import { RegistryError } from "./registry-error.js";
+import { isRetryableFailure, requestedDelay } from "./retryable.js";
+import { backoffDelay, sleep, type RetryOptions } from "./retry-policy.js";
+import type { RetryEvent } from "./transport.js";
+import type { UploadSession } from "./upload-endpoints.js";
+
+/** A blob that can be opened again, from any offset: a file, or a registry that serves ranges. */
+export interface BlobContent {
+  /** The bytes from `start` (inclusive) to `end` (exclusive; the end of the blob when omitted). */
+  open(start: number, end?: number): Readable | Promise<Readable>;
+}
+
+export interface BlobUploadOptions {
+  /** Blobs of this size and above are sent in PATCH chunks; smaller ones in one PUT. Default 8 MiB. */
+  chunkThreshold?: number;
+  /** Bytes per PATCH; raised to the registry's `OCI-Chunk-Min-Length`. Default 8 MiB. */
+  chunkSize?: number;
+  /** A repository on the same registry to mount the blob from before uploading it. */
+  mountFrom?: string;
+  /** Bytes of this blob the registry has received so far (it may go back after a failure). */
+  onBytes?: (sent: number) => void;
+  onRetry?: (event: RetryEvent) => void;
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
+
+/**
+ * Uploads one blob: a cross-repository mount when `mountFrom` is given, else a monolithic
+ * POST + PUT below the threshold, else a POST, PATCHes of `chunkSize` streamed from `content`,
+ * and a closing PUT. A failed PATCH asks the registry where the upload stands and resumes there;
+ * when the registry has lost the session (distribution drops it after a broken PATCH), the
+ * upload starts again from a new POST. Each attempt re-opens `content` at the right offset.
+ */
+export async function uploadBlob(
+  repository: RemoteRepository,
+  descriptor: Descriptor,
+  content: BlobContent,
+  retry: RetryOptions,
+  options: BlobUploadOptions = {},
+): Promise<"pushed" | "mounted"> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await uploadOnce(repository, descriptor, content, retry, options);
+    } catch (error) {
+      if (!isRetryableFailure(error) || attempt >= retry.attempts) throw error;
+      await pause(repository, descriptor, retry, attempt, error, options);
+    }
+  }
+}
+
+async function uploadOnce(
+  repository: RemoteRepository,
+  descriptor: Descriptor,
+  content: BlobContent,
+  retry: RetryOptions,
+  options: BlobUploadOptions,
+): Promise<"pushed" | "mounted"> {
+  const { digest, size } = descriptor;
+  const call = options.signal ? { signal: options.signal } : {};
+  const started = await repository.startUpload(options.mountFrom ? { digest, from: options.mountFrom } : undefined, call);
+  if (started.mounted) {
+    options.onBytes?.(size);
+    return "mounted";
+  }
+  let session: UploadSession = started.session;
+  options.onBytes?.(0);
+
+  if (size < (options.chunkThreshold ?? DEFAULT_CHUNK_SIZE)) {
+    const body = () => counted(content.open(0), 0, options.onBytes);
+    await repository.finishUpload(session, digest, { length: size, body }, call);
+    return "pushed";
+  }
+
+  const chunkSize = Math.max(options.chunkSize ?? DEFAULT_CHUNK_SIZE, session.minChunkLength ?? 1);
+  let failures = 0;
+  while (session.offset < size) {
+    const start = session.offset;
+    const length = Math.min(chunkSize, size - start);
+    try {
+      const body = () => counted(content.open(start, start + length), start, options.onBytes);
+      const next = await repository.patchUpload(session, digest, { start, length, body }, call);
+      // The registry's Range is the truth; beyond what we sent means the session is confused.
+      if (next.offset > start + length || next.offset <= start) {
+        throw new WasmpackError("registry", "RANGE_INVALID", `${repository.reference.registry} reported ${next.offset} bytes of blob ${digest} after a chunk ending at ${start + length}`);
+      }
+      session = next;
+      options.onBytes?.(session.offset);
+    } catch (error) {
+      if (!isRetryableFailure(error) || ++failures >= retry.attempts) throw error;
+      await pause(repository, descriptor, retry, failures, error, options);
+      // Resume where the registry stands; when it cannot say (or says 0-0, which may mean 0 or
+      // 1 byte), the session is given up and the outer loop opens a new one.
+      const status = await repository.uploadStatus(session, digest, call).catch(() => undefined);
+      if (!status || status.offset <= 1 || status.offset > size) throw error;
+      session = status;
+      options.onBytes?.(session.offset);
+    }
+  }
+  await repository.finishUpload(session, digest, undefined, call);
+  return "pushed";
+}
+
+async function pause(
+  repository: RemoteRepository,
+  descriptor: Descriptor,
+  retry: RetryOptions,
+  attempt: number,
+  error: unknown,
+  options: BlobUploadOptions,
+): Promise<void> {
+  const delayMs = requestedDelay(error) ?? backoffDelay(retry, attempt);
+  options.onRetry?.({
+    method: error instanceof RegistryError ? error.method : "PATCH",
+    url: redactUrl(repository.url(`blobs/${descriptor.digest}`)),
+    attempt,
+    delayMs,
+    reason: error instanceof Error ? error.message : String(error),
+  });
+  await sleep(delayMs, options.signal);
+}
+
+async function counted(stream: Readable | Promise<Readable>, base: number, onBytes: ((sent: number) => void) | undefined): Promise<Readable> {
+  const readable = await stream;
+  return onBytes ? countingStream(readable, base, onBytes) : readable;
+}

@@ -1,0 +1,113 @@
+import { WasmpackError } from "../errors.js";
+import type { Reference } from "../oci/index.js";
+import { Authenticator } from "./auth.js";
+import type { CredentialProvider } from "./credentials.js";
+import { registryOrigin } from "./endpoint-url.js";
+import { redactUrl } from "./redact.js";
+import { RemoteRepository } from "./repository.js";
+import { RepositoryHttp, signalOf, type CallOptions } from "./repository-http.js";
+import type { RetryOptions } from "./retry-policy.js";
+import { HttpTransport, type TransportOptions } from "./transport.js";
+
+/** Options of a `RegistryClient`; see `TransportOptions` for timeouts, retries and proxies. */
+export interface RegistryClientOptions extends TransportOptions {
+  /** Where credentials come from, per registry; anonymous when absent. */
+  credentials?: CredentialProvider;
+  /**
+   * Registries (`host` or `host:port`) reached over plain HTTP. Loopback registries
+   * (`localhost`, 127.0.0.0/8, `[::1]`) always are; everything else is HTTPS.
+   */
+  insecure?: readonly string[];
+}
+
+/**
+ * The connection pool, credentials and token cache shared by every repository it opens. Close it
+ * when done.
+ */
+export class RegistryClient {
+  readonly #transport: HttpTransport;
+  readonly #auth: Authenticator;
+  readonly #insecure: readonly string[];
+  readonly #pings = new Map<string, Promise<void>>();
+
+  constructor(options: RegistryClientOptions = {}) {
+    this.#transport = new HttpTransport(options);
+    this.#auth = new Authenticator(this.#transport, options.credentials);
+    this.#insecure = options.insecure ?? [];
+  }
+
+  /** A repository of its own client: closing the repository closes the client (`openRemote`). */
+  static open(reference: Reference, options: RegistryClientOptions & { operation?: "pull" | "push" } = {}): RemoteRepository {
+    const client = new RegistryClient(options);
+    return client.#repository(reference, options.operation ?? "pull", () => client.close());
+  }
+
+  /** The repository `reference` names; `operation` decides the token scope (`pull`, or `pull,push`). Its `close()` does nothing: close the client. */
+  repository(reference: Reference, operation: "pull" | "push" = "pull"): RemoteRepository {
+    return this.#repository(reference, operation, async () => {});
+  }
+
+  #repository(reference: Reference, operation: "pull" | "push", close: () => Promise<void>): RemoteRepository {
+    const http = new RepositoryHttp(reference, operation, this.origin(reference.registry), this.#auth, this.#transport);
+    return new RemoteRepository(http, (options) => this.ping(reference.registry, options), close);
+  }
+
+  /** The retry settings, for steps that retry as a whole (uploads, downloads). */
+  get retry(): RetryOptions {
+    return this.#transport.retry;
+  }
+
+  /** `https://host` or `http://host` for a registry. */
+  origin(registry: string): string {
+    return registryOrigin(registry, this.#insecure);
+  }
+
+  /** `GET /v2/` once per registry: fails early on an unreachable host and learns the auth scheme. */
+  ping(registry: string, options?: CallOptions): Promise<void> {
+    let ping = this.#pings.get(registry);
+    if (!ping) {
+      ping = this.#ping(registry, options);
+      this.#pings.set(registry, ping);
+      ping.catch(() => this.#pings.delete(registry));
+    }
+    return ping;
+  }
+
+  /**
+   * Checks that the registry accepts this client's credentials, as `docker login` does: `GET /v2/`
+   * with Basic credentials, or with a token issued for no repository scope.
+   */
+  async checkCredentials(registry: string, options?: CallOptions): Promise<void> {
+    await this.ping(registry, options);
+    const url = new URL("/v2/", this.origin(registry));
+    const response = await this.#auth.send(registry, [], { method: "GET", url, ...signalOf(options) });
+    await response.body.dump().catch(() => undefined);
+    if (response.status === 200) return;
+    if (response.status === 401 || response.status === 403) {
+      throw new WasmpackError("auth", "LOGIN_FAILED", `login to ${registry} failed: the registry refused these credentials (HTTP ${response.status})`);
+    }
+    throw new WasmpackError("registry", "LOGIN_FAILED", `login to ${registry} failed: HTTP ${response.status} from GET ${redactUrl(url)}`);
+  }
+
+  async close(): Promise<void> {
+    await this.#transport.close();
+  }
+
+  async #ping(registry: string, options?: CallOptions): Promise<void> {
+    const url = new URL("/v2/", this.origin(registry));
+    const response = await this.#transport.send({ method: "GET", url, ...signalOf(options) });
+    await response.body.dump().catch(() => undefined);
+    if (response.status === 200) return;
+    if (response.status === 401 && this.#auth.learn(registry, response)) return;
+    throw new WasmpackError(
+      "registry",
+      "NOT_A_REGISTRY",
+      `${registry} does not answer as an OCI registry (HTTP ${response.status} from GET ${redactUrl(url)}): check the registry name`,
+    );
+  }
+}
+
+/** A repository with a client of its own; `close()` the repository when done. */
+export function openRemote(reference: Reference, options: RegistryClientOptions & { operation?: "pull" | "push" } = {}): RemoteRepository {
+  return RegistryClient.open(reference, options);
+}
