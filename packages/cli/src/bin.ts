@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { main } from "./main.js";
+import module from "node:module";
 
+// Node ≥ 22.1 keeps compiled code between runs: a CLI that starts many times in CI loads faster.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+const { main } = await import("./main.js");
 process.exitCode = await main(process.argv.slice(2));

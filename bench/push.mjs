@@ -1,0 +1,91 @@
+// pnpm bench:push — wasmpack push side by side with skopeo (and crane, oras when on PATH) pushing
+// the same OCI layout to the same local registry, in one run: a cold push to a new repository, a
+// warm push where every blob exists, and a push of a 256 MiB layer. Prints median wall times, the
+// ratios to skopeo, and wasmpack's peak RSS. A benchmark, not a test: it asserts nothing.
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { MediaType, encodeImageConfig, encodeManifest } from "../packages/registry/dist/oci/index.js";
+import { OciLayout } from "../packages/registry/dist/layout/index.js";
+import { ROOT, WASMPACK, fmt, has, median } from "./lib.mjs";
+import { startRegistry } from "./registry.mjs";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const BIG_RUNS = Number(process.env.BENCH_BIG_RUNS ?? 3);
+const BIG = 256 * 1024 * 1024;
+
+/** Runs a command and returns wall ms and peak RSS (KiB) from GNU time. */
+function measure(file, args, env = {}) {
+  const start = performance.now();
+  const result = spawnSync("/usr/bin/time", ["-f", "%M", file, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+  const ms = performance.now() - start;
+  if (result.status !== 0) throw new Error(`${file} ${args.join(" ")} failed: ${result.stderr}`);
+  const rssKiB = Number(result.stderr.trim().split("\n").at(-1));
+  return { ms, rssKiB };
+}
+
+const work = mkdtempSync(join(tmpdir(), "wasmpack-bench-push-"));
+const registry = await startRegistry();
+try {
+  // The image: examples/wasmedge-http as wasmpack builds it.
+  const example = join(work, "example");
+  const built = spawnSync(process.execPath, [WASMPACK, "build", join(ROOT, "examples/wasmedge-http"), "-o", example, "--tag", "bench", "-q"]);
+  if (built.status !== 0) throw new Error(`wasmpack build failed: ${built.stderr}`);
+  const big = join(work, "big");
+  await writeBigImage(big);
+
+  const tools = {
+    wasmpack: (layout, ref) => measure(process.execPath, [WASMPACK, "push", ref, "--from", layout, "-q"]),
+    skopeo: (layout, ref) => measure("skopeo", ["copy", "--quiet", "--insecure-policy", "--dest-tls-verify=false", `oci:${layout}:bench`, `docker://${ref}`]),
+    ...(has("crane") ? { crane: (layout, ref) => measure("crane", ["push", "--insecure", layout, ref]) } : {}),
+  };
+  const names = Object.keys(tools);
+  console.log(`registry ${registry.host}; tools: ${names.join(", ")}${has("crane") ? "" : " (crane not on PATH: go install github.com/google/go-containerregistry/cmd/crane@v0.21.9)"}`);
+
+  const scenario = (label, layout, runs, repoFor) => {
+    const samples = Object.fromEntries(names.map((n) => [n, []]));
+    for (let i = 0; i < runs; i++) {
+      // Rotate the order each run so drift on a noisy machine hits every tool alike.
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(i + k) % names.length];
+        samples[name].push(tools[name](layout, `${registry.host}/${repoFor(name, i)}:bench`));
+      }
+    }
+    const base = median(samples.skopeo.map((s) => s.ms));
+    console.log(`\n${label} (${runs} runs each)`);
+    for (const name of names) {
+      const ms = median(samples[name].map((s) => s.ms));
+      const rss = Math.max(...samples[name].map((s) => s.rssKiB)) / 1024;
+      console.log(`  ${name.padEnd(9)} median ${fmt(ms).padStart(8)}  ${(ms / base).toFixed(2)}x skopeo  peak RSS ${rss.toFixed(0)} MiB`);
+    }
+  };
+
+  scenario("cold push of examples/wasmedge-http to a new repository", example, RUNS, (name, i) => `cold-${name}-${i}`);
+  scenario("warm push: every blob already in the repository", example, RUNS, (name) => `warm-${name}`);
+  scenario("cold push of a 256 MiB layer", big, BIG_RUNS, (name, i) => `big-${name}-${i}`);
+} finally {
+  registry.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** A layout holding one 256 MiB incompressible layer, written as a stream. */
+async function writeBigImage(dir) {
+  const layout = await OciLayout.create(dir);
+  let left = BIG;
+  const chunks = new Readable({
+    read() {
+      const n = Math.min(left, 1024 * 1024);
+      left -= n;
+      this.push(n > 0 ? randomBytes(n) : null);
+    },
+  });
+  const layer = { mediaType: MediaType.LayerTar, ...(await layout.writeBlob(chunks)) };
+  const config = encodeImageConfig({ platform: { os: "linux", architecture: "amd64" }, diffIds: [layer.digest] });
+  const manifest = encodeManifest({ config: config.descriptor, layers: [layer] });
+  await layout.writeEncoded(config);
+  await layout.writeEncoded(manifest);
+  await layout.tag("bench", manifest.descriptor);
+}
