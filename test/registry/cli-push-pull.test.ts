@@ -67,6 +67,21 @@ describe("wasmpack build, then push, against an open registry", () => {
     expect(await layoutDigest(out, "1.0")).toBe(built.digest);
   });
 
+  it("inspects the pushed image and the local layout alike", async () => {
+    const remote = await box.wasmpack(["inspect", `${registry.host}/spin-hello:1.0`, "--json"]);
+    expect(remote.exitCode, remote.stderr).toBe(0);
+    const local = await box.wasmpack(["inspect", `${built.layout}:0.1.0`, "--json"]);
+    expect(local.exitCode, local.stderr).toBe(0);
+    for (const result of [remote, local]) {
+      const view = JSON.parse(result.stdout) as { digest: string; kind: string; config: { os: string; config: { Entrypoint: string[] } } };
+      expect(view).toMatchObject({ digest: built.digest, kind: "spin-layout" });
+      expect(view.config.config.Entrypoint).toEqual(["/"]);
+    }
+    const human = await box.wasmpack(["inspect", `${registry.host}/spin-hello:1.0`]);
+    expect(human.stdout).toMatch(/kind\s+spin-layout: containerd-shim-spin/);
+    expect(human.stdout).toMatch(/platform\s+wasi\/wasm/);
+  });
+
   it("leaves no layout behind when a pull fails", async () => {
     const out = join(box.root, "never");
     const result = await box.wasmpack(["pull", `${registry.host}/spin-hello:nope`, "-o", out]);

@@ -26,3 +26,4 @@ export type { SourceStore, TargetStore, BlobOutcome } from "./copy/store.js";
 export type { ProgressEvent, ProgressListener } from "./copy/progress.js";
 export type { TransferOptions } from "./copy/transfer-options.js";
 export type { Credential, CredentialProvider } from "./remote/credentials.js";
+export { readImage, type ImageView } from "./copy/read-image.js";

@@ -1,0 +1,79 @@
+import type { Command } from "commander";
+import type { ImageView } from "@wasmpack/registry";
+import { createConsole, formatBytes, type Console } from "../console.js";
+import { addRegistryOptions, registryClientOptions, type RegistryFlags } from "../registry-options.js";
+import { locateLayoutImage } from "./verify.js";
+
+interface InspectCommandOptions extends RegistryFlags {
+  json?: boolean;
+}
+
+/** What each kind needs to run, in a few words (formats.md, closing part). */
+const KIND_NOTES: Record<string, string> = {
+  "compat-smart": "crun + WasmEdge: pod annotation module.wasm.image/variant=compat-smart (entrypoint must end in .wasm)",
+  compat: "crun + WasmEdge: pod annotation module.wasm.image/variant=compat",
+  "spin-layout": "containerd-shim-spin: RuntimeClass spin, command [\"/\"]",
+  "spin-artifact": "Spin OCI artifact: containerd-shim-spin (containerd ≥ 1.7.7) or spin up -f REF",
+  "wasm-artifact": "CNCF Wasm OCI artifact: runwasi (wasmtime) or wkg",
+  "not-wasm": "no Wasm packaging wasmpack recognises",
+};
+
+export function registerInspect(program: Command, env: Record<string, string | undefined>): void {
+  addRegistryOptions(
+    program
+      .command("inspect")
+      .description("show an image's manifest, config, platform, annotations, layers and Wasm flavour")
+      .argument("<image>", "a reference (ghcr.io/org/app:1.0), an OCI layout (DIR or DIR:TAG), or a built project directory"),
+  )
+    .option("--json", "print one JSON object on stdout")
+    .action(async (image: string, options: InspectCommandOptions) => {
+      const out = createConsole();
+      const registry = await import("@wasmpack/registry");
+      const { classifyImage } = await import("@wasmpack/builder");
+      const local = await locateLayoutImage(image, env).catch(() => undefined);
+      let view: ImageView;
+      if (local) {
+        view = await registry.readImage(registry.layoutSource(await registry.OciLayout.open(local.layout)), local.tag);
+      } else {
+        const reference = registry.parseReference(image);
+        const repository = registry.openRemote(reference, await registryClientOptions(options, env));
+        try {
+          view = await registry.readImage(registry.remoteSource(repository), reference.digest ?? reference.tag);
+        } finally {
+          await repository.close();
+        }
+      }
+      const kind = view.manifest.kind === "manifest" ? classifyImage(view.manifest.manifest, view.config) : "index";
+      if (options.json) out.json({ image, store: view.store, digest: view.descriptor.digest, mediaType: view.descriptor.mediaType, size: view.descriptor.size, kind, manifest: view.manifest.kind === "manifest" ? view.manifest.manifest : view.manifest.index, config: view.config ?? null });
+      else render(out, image, view, kind);
+    });
+}
+
+function render(out: Console, image: string, view: ImageView, kind: string): void {
+  const lines = [image, `  digest      ${view.descriptor.digest}`, `  media type  ${view.descriptor.mediaType}`];
+  if (view.manifest.kind === "index") {
+    lines.push(`  kind        index of ${view.manifest.index.manifests.length}`);
+    for (const m of view.manifest.index.manifests) {
+      const platform = m.platform ? `${m.platform.os}/${m.platform.architecture}` : "-";
+      lines.push(`    ${m.digest}  ${platform}  ${m.mediaType}`);
+    }
+    return out.result(lines.join("\n"));
+  }
+  const { manifest } = view.manifest;
+  const config = (view.config ?? {}) as { os?: string; architecture?: string; config?: { Entrypoint?: string[]; Cmd?: string[]; Labels?: Record<string, string> } };
+  lines.push(`  kind        ${kind}: ${KIND_NOTES[kind] ?? ""}`);
+  lines.push(`  config      ${manifest.config.mediaType} (${formatBytes(manifest.config.size)})`);
+  if (config.os) lines.push(`  platform    ${config.os}/${config.architecture ?? "?"}`);
+  if (config.config?.Entrypoint) lines.push(`  entrypoint  ${JSON.stringify(config.config.Entrypoint)}`);
+  if (config.config?.Cmd) lines.push(`  cmd         ${JSON.stringify(config.config.Cmd)}`);
+  for (const [key, value] of Object.entries(config.config?.Labels ?? {})) lines.push(`  label       ${key}=${value}`);
+  for (const [key, value] of Object.entries(manifest.annotations ?? {})) lines.push(`  annotation  ${key}=${value}`);
+  let total = view.descriptor.size + manifest.config.size;
+  for (const layer of manifest.layers) {
+    total += layer.size;
+    const title = layer.annotations?.["org.opencontainers.image.title"];
+    lines.push(`  layer       ${layer.digest}  ${formatBytes(layer.size).padStart(10)}  ${layer.mediaType}${title ? `  ${title}` : ""}`);
+  }
+  lines.push(`  total       ${formatBytes(total)}`);
+  out.result(lines.join("\n"));
+}
