@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PNPM_VERSION=10.34.8
+CRANE_VERSION=v0.21.9
 WASMTIME_PY_VERSION=50.0.1
 DEBIAN_PACKAGES=(
   rustc cargo libstd-rust-dev-wasm32 wasi-libc # Debian's Rust has the wasm32-wasi std (rustc 1.63)
@@ -33,6 +34,14 @@ fi
 if ! python3 -c "import wasmtime" 2>/dev/null; then
   echo "installing wasmtime $WASMTIME_PY_VERSION for Python" >&2
   python3 -m pip install --quiet --disable-pip-version-check "wasmtime==$WASMTIME_PY_VERSION"
+fi
+
+# crane serves a second registry implementation to the tests and is a peer in bench:push. It
+# builds from the Go module proxy in about a minute; without Go those tests say so and skip.
+GOBIN_DIR="$(go env GOPATH 2>/dev/null || true)/bin"
+if command -v go >/dev/null && [[ ! -x "$GOBIN_DIR/crane" ]]; then
+  echo "installing crane $CRANE_VERSION" >&2
+  go install "github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION"
 fi
 
 pnpm install --frozen-lockfile --silent

@@ -6,3 +6,4 @@ export { startFaultProxy, type Fault, type FaultProxy, type SeenRequest } from "
 export { skopeoCopy, skopeoDigest, layoutDigest } from "./skopeo.js";
 export { writeTestImage, writeTestIndex, type TestImage, type TestImageOptions } from "./image-fixture.js";
 export { run } from "./run.js";
+export { findCrane, startCraneRegistry } from "./crane-registry.js";
