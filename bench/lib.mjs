@@ -21,7 +21,14 @@ export function median(values) {
 }
 
 export function has(command) {
-  return spawnSync("sh", ["-c", `command -v ${command}`]).status === 0;
+  return which(command) !== undefined;
+}
+
+/** A command on PATH, or a Go-installed one in $(go env GOPATH)/bin. */
+export function which(command) {
+  const found = spawnSync("sh", ["-c", `command -v ${command} || { d="$(go env GOPATH 2>/dev/null)/bin/${command}"; [ -x "$d" ] && echo "$d"; }`], { encoding: "utf8" });
+  const path = found.stdout.trim();
+  return found.status === 0 && path ? path : undefined;
 }
 
 export const fmt = (ms) => `${ms.toFixed(0)} ms`;

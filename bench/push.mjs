@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { MediaType, encodeImageConfig, encodeManifest } from "../packages/registry/dist/oci/index.js";
 import { OciLayout } from "../packages/registry/dist/layout/index.js";
-import { ROOT, WASMPACK, fmt, has, median } from "./lib.mjs";
+import { ROOT, WASMPACK, fmt, median, which } from "./lib.mjs";
 import { startRegistry } from "./registry.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -27,6 +27,7 @@ function measure(file, args, env = {}) {
   return { ms, rssKiB };
 }
 
+const crane = which("crane");
 const work = mkdtempSync(join(tmpdir(), "wasmpack-bench-push-"));
 const registry = await startRegistry();
 try {
@@ -40,10 +41,10 @@ try {
   const tools = {
     wasmpack: (layout, ref) => measure(process.execPath, [WASMPACK, "push", ref, "--from", layout, "-q"]),
     skopeo: (layout, ref) => measure("skopeo", ["copy", "--quiet", "--insecure-policy", "--dest-tls-verify=false", `oci:${layout}:bench`, `docker://${ref}`]),
-    ...(has("crane") ? { crane: (layout, ref) => measure("crane", ["push", "--insecure", layout, ref]) } : {}),
+    ...(crane ? { crane: (layout, ref) => measure(crane, ["push", "--insecure", layout, ref]) } : {}),
   };
   const names = Object.keys(tools);
-  console.log(`registry ${registry.host}; tools: ${names.join(", ")}${has("crane") ? "" : " (crane not on PATH: go install github.com/google/go-containerregistry/cmd/crane@v0.21.9)"}`);
+  console.log(`registry ${registry.host}; tools: ${names.join(", ")}${crane ? "" : " (no crane: go install github.com/google/go-containerregistry/cmd/crane@v0.21.9)"}`);
 
   const scenario = (label, layout, runs, repoFor) => {
     const samples = Object.fromEntries(names.map((n) => [n, []]));
