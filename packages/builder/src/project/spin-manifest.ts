@@ -1,4 +1,6 @@
 import { isAbsolute, join, normalize, sep } from "node:path";
+import { TomlError, parse } from "smol-toml";
+import { WasmpackError } from "@wasmpack/registry/errors";
 import { TomlReader, isTable, readToml, type TomlTable } from "./toml.js";
 
 export type ComponentSource = { kind: "path"; path: string } | { kind: "url"; url: string; digest: string };
@@ -31,6 +33,27 @@ export interface SpinApp {
 export async function readSpinManifest(dir: string): Promise<SpinApp> {
   const manifestPath = join(dir, "spin.toml");
   const { text, table } = await readToml(manifestPath);
+  return spinAppFromTable(manifestPath, text, table);
+}
+
+/**
+ * The same reading from text, e.g. `/spin.toml` taken out of an image; `manifestPath` names it
+ * in errors and is what `SpinApp.manifestPath` holds.
+ */
+export function parseSpinManifest(text: string, manifestPath: string): SpinApp {
+  let table: TomlTable;
+  try {
+    table = parse(text) as TomlTable;
+  } catch (cause) {
+    // Worded as readToml words it for a file on disk.
+    const where = cause instanceof TomlError ? ` at line ${cause.line}, column ${cause.column}` : "";
+    const why = cause instanceof Error ? `: ${cause.message.split("\n")[0]}` : "";
+    throw new WasmpackError("input", "TOML_INVALID", `${manifestPath}: invalid TOML${where}${why}`, { cause });
+  }
+  return spinAppFromTable(manifestPath, text, table);
+}
+
+function spinAppFromTable(manifestPath: string, text: string, table: TomlTable): SpinApp {
   const toml = new TomlReader(manifestPath);
   const version = table["spin_manifest_version"];
   if (version === 2) return { manifestPath, manifestText: text, manifestVersion: 2, ...readV2(toml, table) };

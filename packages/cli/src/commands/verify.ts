@@ -1,0 +1,107 @@
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import type { ClusterRuntime, VerifyCheck } from "@wasmpack/builder";
+import { WasmpackError } from "@wasmpack/registry/errors";
+import { OciLayout } from "@wasmpack/registry/layout";
+import { createConsole } from "../console.js";
+import { loadBuildRecord } from "../last-build.js";
+import { addRegistryOptions, registryClientOptions, type RegistryFlags } from "../registry-options.js";
+
+interface VerifyCommandOptions extends RegistryFlags {
+  runtime?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerVerify(program: Command, env: Record<string, string | undefined>): void {
+  addRegistryOptions(program
+    .command("verify")
+    .description("check statically that an image will start on its runtime (exit 1 if not)")
+    .argument("[image]", "OCI layout (LAYOUT[:TAG]), a project directory built with wasmpack build, or a registry reference", ".")
+    .option("--runtime <runtime>", "check against wasmedge | spin | wasmtime (default: the runtime the image is built for)")
+    .option("--json", "print the report as one JSON object on stdout")
+    .option("-q, --quiet", "print only failures and errors"))
+    .action(async (image: string, options: VerifyCommandOptions) => {
+      const out = createConsole({ quiet: options.quiet });
+      const { assertVerified, isClusterRuntime, openLayoutImage, verifyImage } = await import("@wasmpack/builder");
+      const runtime = options.runtime;
+      if (runtime !== undefined && !isClusterRuntime(runtime)) throw usage(`--runtime ${JSON.stringify(runtime)} is not one of wasmedge, spin, wasmtime`);
+      const pulled = await pullIfRemote(image, options, env);
+      const located = pulled?.located ?? (await locateLayoutImage(image, env));
+      const opened = await openLayoutImage(located.layout, located.tag).finally(() => pulled?.cleanup());
+      const report = await verifyImage(opened.contents, runtime ? { runtime: runtime as ClusterRuntime } : {});
+      if (options.json) {
+        out.json({ layout: located.layout, ...(located.tag ? { tag: located.tag } : {}), digest: opened.digest, ...report });
+      } else {
+        for (const check of report.checks) if (!options.quiet || !check.ok) out.result(formatCheck(check));
+        const failed = report.checks.filter((c) => !c.ok).length;
+        out.info(`${opened.kind} image ${opened.digest} on ${report.runtime}: ${failed === 0 ? "all checks passed" : `${failed} of ${report.checks.length} checks failed`}`);
+      }
+      assertVerified(report, `${located.layout}${located.tag ? `:${located.tag}` : ""}`);
+    });
+}
+
+/**
+ * A registry reference is pulled into a temporary layout (every blob checked against its digest)
+ * and verified there; anything on disk is left to locateLayoutImage.
+ */
+async function pullIfRemote(image: string, options: VerifyCommandOptions, env: Record<string, string | undefined>): Promise<{ located: LocatedLayout; cleanup: () => Promise<void> } | undefined> {
+  if (await locateLayoutImage(image, env).then(() => true, () => false)) return undefined;
+  const registry = await import("@wasmpack/registry");
+  let reference;
+  try {
+    reference = registry.parseReference(image);
+  } catch {
+    return undefined; // neither on disk nor a reference: let locateLayoutImage say so
+  }
+  const dir = await mkdtemp(join(tmpdir(), "wasmpack-verify-"));
+  const cleanup = () => rm(dir, { recursive: true, force: true });
+  try {
+    const layout = await OciLayout.create(dir);
+    await registry.pullToLayout(reference, layout, { ...(await registryClientOptions(options, env)), tags: ["verify"] });
+    return { located: { layout: dir, tag: "verify" }, cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+function formatCheck(check: VerifyCheck): string {
+  const mark = !check.ok ? "FAIL" : check.warning ? "warn" : "ok  ";
+  return `${mark}  ${check.name}: ${check.reason}`;
+}
+
+export interface LocatedLayout {
+  layout: string;
+  tag?: string;
+}
+
+/**
+ * Finds the image a command means: an OCI layout (`LAYOUT` or `LAYOUT:TAG`), or a project
+ * directory, whose last `wasmpack build` from here (or default layout) holds it.
+ */
+export async function locateLayoutImage(argument: string, env: Record<string, string | undefined>): Promise<LocatedLayout> {
+  if (await OciLayout.isLayout(argument)) return { layout: argument };
+  const colon = argument.lastIndexOf(":");
+  if (colon > 0 && !argument.slice(colon + 1).includes("/") && (await OciLayout.isLayout(argument.slice(0, colon)))) {
+    return { layout: argument.slice(0, colon), tag: argument.slice(colon + 1) };
+  }
+  if (await isDirectory(argument)) {
+    const record = await loadBuildRecord(process.cwd(), env);
+    if (record && resolve(record.project) === resolve(argument) && (await OciLayout.isLayout(record.layout))) return { layout: record.layout, ...(record.images[0] ? { tag: record.images[0].tag } : {}) };
+    const fallback = join(argument, "target", "wasmpack", "oci");
+    if (await OciLayout.isLayout(fallback)) return { layout: fallback };
+    throw new WasmpackError("input", "IMAGE_NOT_BUILT", `${argument} holds no built image (no ${fallback}); run wasmpack build ${argument} first, or name a layout`);
+  }
+  throw usage(`${argument} is neither an OCI layout (LAYOUT[:TAG]) nor a project directory`);
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+function usage(message: string): WasmpackError {
+  return new WasmpackError("usage", "ARGUMENT_INVALID", message);
+}

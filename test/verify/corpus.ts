@@ -1,0 +1,93 @@
+// Builds test images with the builder's own pieces: the plans `wasmpack build` makes
+// (planCompatImage, planSpinLayoutImage) and assembleImage, which writes them into a real OCI
+// layout. A bad image is a good plan with one thing changed.
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { OciLayout } from "@wasmpack/registry/layout";
+import { assembleImage } from "../../packages/builder/src/image/assemble-image.js";
+import { planCompatImage } from "../../packages/builder/src/image/compat-image.js";
+import type { ImagePlan } from "../../packages/builder/src/image/image-plan.js";
+import { planSpinLayoutImage } from "../../packages/builder/src/image/spin-layout-image.js";
+import type { BuildSettings } from "../../packages/builder/src/project/settings.js";
+import { importFromBuilder } from "../kubernetes/builder-deps.js";
+
+export const TAG = "test";
+
+export function settings(overrides: Partial<BuildSettings> = {}): BuildSettings {
+  return {
+    runtime: "wasmedge",
+    variant: "compat-smart",
+    platform: { os: "wasi", architecture: "wasm" },
+    tag: TAG,
+    output: "unused",
+    annotations: {},
+    labels: {},
+    sourceDateEpoch: 0,
+    ...overrides,
+  };
+}
+
+/** Writes `bytes` to `dir/name` and describes it as a plan's wasm input. */
+export async function wasmFile(dir: string, name: string, bytes: Uint8Array): Promise<{ fromFile: string; size: number }> {
+  const fromFile = join(dir, name);
+  await writeFile(fromFile, bytes);
+  return { fromFile, size: bytes.byteLength };
+}
+
+export function compatPlan(name: string, file: { fromFile: string; size: number }, overrides: Partial<BuildSettings> = {}): ImagePlan {
+  return planCompatImage({ wasm: { name, ...file }, settings: settings(overrides), annotations: { "org.opencontainers.image.title": name } });
+}
+
+export function spinPlan(manifestText: string, components: { sourcePath: string; fromFile: string; size: number }[]): ImagePlan {
+  return planSpinLayoutImage({ manifestText, components, extraFiles: [], settings: settings({ runtime: "spin" }), annotations: {} });
+}
+
+/** Assembles the plan into a fresh layout at `dir`, tagged TAG, as `wasmpack build` does. */
+export async function writeLayout(dir: string, plan: ImagePlan): Promise<string> {
+  const layout = await OciLayout.create(dir);
+  const image = await assembleImage(plan, layout);
+  await layout.tag(TAG, image.manifest);
+  return dir;
+}
+
+interface Jco {
+  parse(wat: string): Promise<Uint8Array>;
+  componentEmbed(opts: { dummy: boolean; witSource: string; world: string }): Promise<Uint8Array>;
+  componentNew(bytes: Uint8Array, adapters?: [string, Uint8Array][]): Promise<Uint8Array>;
+  preview1AdapterCommandPath(): URL;
+}
+const jco = () => importFromBuilder<Jco>("@bytecodealliance/jco");
+
+/** A core module from WebAssembly text. */
+export async function wat(text: string): Promise<Uint8Array> {
+  return (await jco()).parse(text);
+}
+
+/**
+ * A real `wasi:http/proxy` component: jco's bundled WASI 0.2.12 WIT, a dummy core module that
+ * wit-component generates for the world, and `componentNew` around it.
+ */
+export async function httpProxyComponent(): Promise<Uint8Array> {
+  const tools = await jco();
+  const witDir = new URL("../../packages/builder/node_modules/@bytecodealliance/jco/lib/wit/builtin/0.2.12/", import.meta.url);
+  let source = "package test:app;\nworld app { include wasi:http/proxy@0.2.12; }\n";
+  for (const dir of await readdir(witDir)) {
+    const text = await readFile(new URL(`${dir}/package.wit`, witDir), "utf8");
+    const header = /^package ([^;]+);/m.exec(text);
+    if (!header) continue;
+    source += `package ${header[1]} {\n${text.replace(header[0], "")}\n}\n`; // nested-package form: one WIT source
+  }
+  return tools.componentNew(await tools.componentEmbed({ dummy: true, witSource: source, world: "app" }));
+}
+
+/** A core module wrapped as a component as it is: a component exporting nothing when the module exports nothing. */
+export async function component(module: Uint8Array): Promise<Uint8Array> {
+  return (await jco()).componentNew(module);
+}
+
+/** A `wasi:cli/run` component: a WASI preview 1 module wrapped with the preview 1 command adapter, as Spin does. */
+export async function commandComponent(module: Uint8Array): Promise<Uint8Array> {
+  const tools = await jco();
+  const adapter = await readFile(tools.preview1AdapterCommandPath());
+  return tools.componentNew(module, [["wasi_snapshot_preview1", adapter]]);
+}
