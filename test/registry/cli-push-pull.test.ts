@@ -28,6 +28,19 @@ async function buildSpinHello(box: Awaited<ReturnType<typeof sandbox>>, extra: s
   return JSON.parse(built.stdout) as { digest: string; layout: string };
 }
 
+
+/** `wasmpack build examples/spin-hello --push REF` in one step; skopeo must copy back the same digest. */
+async function buildAndPush(box: Awaited<ReturnType<typeof sandbox>>, ref: string, creds?: string): Promise<void> {
+  const result = await box.wasmpack(["build", join(REPO_ROOT, "examples/spin-hello"), "-o", join(box.root, "oci-push"), "--push", ref, "--json", "-q"]);
+  expect(result.exitCode, result.stderr).toBe(0);
+  expectNoSecret(result);
+  const built = JSON.parse(result.stdout) as { digest: string; pushed: string[] };
+  expect(built.pushed).toEqual([`${ref.slice(0, ref.lastIndexOf(":"))}@${built.digest}`]);
+  const out = join(box.root, `skopeo-${built.digest.slice(7, 15)}-${ref.length}`);
+  await skopeoCopy(`docker://${ref}`, `oci:${out}:x`, creds ? { srcCreds: creds } : {});
+  expect(await layoutDigest(out, "x")).toBe(built.digest);
+}
+
 describe("wasmpack build, then push, against an open registry", () => {
   let registry: RunningRegistry;
   let box: Awaited<ReturnType<typeof sandbox>>;
@@ -47,6 +60,10 @@ describe("wasmpack build, then push, against an open registry", () => {
     const out = join(box.root, "skopeo");
     await skopeoCopy(`docker://${ref}`, `oci:${out}:1.0`);
     expect(await layoutDigest(out, "1.0")).toBe(built.digest);
+  });
+
+  it("builds and pushes in one step with build --push", async () => {
+    await buildAndPush(box, `${registry.host}/spin-hello:1.0-onestep`);
   });
 
   it("skips every blob on a warm push and writes extra --tag tags", async () => {
@@ -146,6 +163,10 @@ describe("against a registry with htpasswd basic auth", () => {
     expect(await layoutDigest(out, "1.0")).toBe(built.digest);
   });
 
+  it("builds and pushes in one step with the saved credentials", async () => {
+    await buildAndPush(box, `${registry.host}/spin-hello:onestep`, `alice:${PASSWORD}`);
+  });
+
   it("pulls with credentials from the environment", async () => {
     const other = await sandbox();
     const result = await runWasmpack(["pull", `${registry.host}/spin-hello:1.0`, "-o", join(other.root, "pulled"), "-u", "alice"], {
@@ -186,5 +207,9 @@ describe("against a registry with token auth", () => {
     const out = join(box.root, "skopeo");
     await skopeoCopy(`docker://${host}/org/spin-hello:1.0`, `oci:${out}:1.0`, { srcCreds: `bob:${PASSWORD}` });
     expect(await layoutDigest(out, "1.0")).toBe(built.digest);
+  });
+
+  it("builds and pushes in one step through the token flow", async () => {
+    await buildAndPush(box, `${fixture.registry.host}/org/spin-hello:onestep`, `bob:${PASSWORD}`);
   });
 });

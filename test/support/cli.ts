@@ -23,6 +23,8 @@ export function runCommand(file: string, args: string[], options: { cwd?: string
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
+    // A command may exit before reading stdin; writing to it then fails with EPIPE, which is fine.
+    child.stdin.on("error", () => {});
     child.on("close", (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
     child.stdin.end(options.input ?? "");
   });

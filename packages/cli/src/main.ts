@@ -1,6 +1,14 @@
 import { Command, CommanderError } from "commander";
 import { isWasmpackError } from "@wasmpack/registry/errors";
 import { registerBuild } from "./commands/build.js";
+import { registerInspect } from "./commands/inspect.js";
+import { registerLogin } from "./commands/login.js";
+import { registerPull } from "./commands/pull.js";
+import { registerPush } from "./commands/push.js";
+import { registerResolve } from "./commands/resolve.js";
+import { registerK8s } from "./commands/k8s.js";
+import { registerNodeConfig } from "./commands/node-config.js";
+import { registerVerify } from "./commands/verify.js";
 import { EXIT_CODES } from "./exit-codes.js";
 
 /** Runs the CLI and returns the exit code; only `bin.ts` exits. */
@@ -11,6 +19,14 @@ export async function main(argv: readonly string[], env: Record<string, string |
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`wasmpack: ${text.trim().replace(/^error: /, "")} (see wasmpack --help)\n`) });
   registerBuild(program, env);
+  registerPush(program, env);
+  registerPull(program, env);
+  registerLogin(program, env);
+  registerInspect(program, env);
+  registerResolve(program, env);
+  registerVerify(program, env);
+  registerK8s(program, env);
+  registerNodeConfig(program);
   program.commands.forEach((command) => command.exitOverride());
 
   try {

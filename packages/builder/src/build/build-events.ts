@@ -4,4 +4,6 @@ import type { Toolchain } from "../toolchain/index.js";
 export type BuildEvent =
   | { type: "toolchain"; toolchain: Toolchain }
   | { type: "command"; component: string; command: string }
-  | { type: "output"; line: string };
+  | { type: "output"; line: string }
+  | { type: "wasm"; name: string; step: "optimize" | "component" }
+  | { type: "verified"; format: string; runtime: string; checks: number };

@@ -1,53 +1,98 @@
-import { readdir, stat } from "node:fs/promises";
-import { join, relative } from "node:path";
-import { WasmpackError } from "@wasmpack/registry/errors";
 import { OciLayout, writeOciArchive } from "@wasmpack/registry/layout";
-import { formatPlatform, type Descriptor } from "@wasmpack/registry/oci";
-import { assembleImage } from "../image/assemble-image.js";
-import { planCompatImage } from "../image/compat-image.js";
-import { DATA_MODE, standardAnnotations, type ImageFile, type ImagePlan } from "../image/image-plan.js";
-import { planSpinLayoutImage } from "../image/spin-layout-image.js";
-import { isFile, readProject, type Project } from "../project/read-project.js";
+import type { Descriptor } from "@wasmpack/registry/oci";
+import { resolveFormatSettings, type FormatFlags, type FormatSettings } from "../formats/format-settings.js";
+import type { Format } from "../formats/formats.js";
+import { assembleManifest } from "../image/assemble-manifest.js";
+import { readProject, type Project } from "../project/read-project.js";
 import { resolveSettings, type BuildFlags, type BuildSettings, type Runtime } from "../project/settings.js";
 import type { BuildEvent } from "./build-events.js";
 import { checkFileWritable, checkLayoutDir } from "./output-dir.js";
+import { planImage, type ProjectWasm } from "./plan-images.js";
+import { checkFormatsFit } from "./formats-fit.js";
+import { placePrepared, prepareComponent, prepareWasm, writePreparedFiles, type PreparedComponent } from "./prepare-wasm.js";
+import { verifyImage } from "../verify/verify-image.js";
+import { assertVerified } from "../verify/verify-report.js";
+import { imageContentsFromPlan } from "../verify/plan-contents.js";
 import { buildCrate, buildSpinComponents, lazyToolchain, type BuiltModule, type ModuleContext } from "./wasm-modules.js";
 
 export interface BuildOptions {
   /** The crate or Spin app directory. */
   dir: string;
-  flags?: BuildFlags;
+  flags?: BuildFlags & FormatFlags;
   /** The environment: `WASMPACK_*`, `SOURCE_DATE_EPOCH`, and what cargo runs with. */
   env: Record<string, string | undefined>;
   onEvent?: (event: BuildEvent) => void;
   signal?: AbortSignal;
 }
 
+/** One format written into the layout, under its own tag. */
+export interface BuiltImage {
+  format: Format;
+  tag: string;
+  digest: string;
+  /** Bytes of manifest, config and layers. */
+  size: number;
+  /** `os/arch` of the config. */
+  platform: string;
+  manifest: Descriptor;
+}
+
+/** A wasm the images carry: before and after `--optimize`/`--strip`, and its component when one was made. */
+export interface BuiltWasm {
+  name: string;
+  /** The file in the images. */
+  path: string;
+  /** What cargo or the component's build produced. */
+  source: string;
+  /** Its path in the primary image, or its file name in an artifact. */
+  imagePath: string;
+  size: number;
+  sizeBefore: number;
+  kind: string;
+  component?: { path: string; size: number };
+}
+
 export interface BuildResult {
+  /** The primary (first) image's digest, manifest, tag and platform. */
   digest: string;
   manifest: Descriptor;
   layout: string;
   tag: string;
   runtime: Runtime;
+  format: Format;
   platform: string;
-  /** Bytes of manifest, config and compressed layers. */
+  /** Bytes of manifest, config and layers of the primary image. */
   size: number;
-  wasm: { path: string; imagePath: string; size: number; kind: string }[];
+  images: BuiltImage[];
+  wasm: BuiltWasm[];
   ociArchive?: string;
   toolchain?: { cargo: string; rustc: string; target: string; origin: string };
 }
 
-/** `wasmpack build`: read the project, build its wasm, assemble the image and write the layout. */
+/** `wasmpack build`: read the project, build its wasm, write one manifest per format into the layout and tag each. */
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const project = await readProject(options.dir);
+  const flags = options.flags ?? {};
+  const metadata = project.cargo?.wasmpackMetadata ?? {};
+  const metadataFile = project.cargo?.manifestPath;
   const settings = resolveSettings({
     dir: project.dir,
-    flags: options.flags ?? {},
+    flags,
     env: options.env,
-    metadata: project.cargo?.wasmpackMetadata ?? {},
-    metadataFile: project.cargo?.manifestPath,
+    metadata,
+    metadataFile,
     defaults: { runtime: project.kind === "spin" ? "spin" : "wasmedge", tag: projectVersion(project) ?? "latest" },
   });
+  const formats = resolveFormatSettings({
+    flags,
+    env: options.env,
+    metadata,
+    ...(metadataFile ? { metadataFile } : {}),
+    runtime: settings.runtime,
+    tag: settings.tag,
+    sourceDateEpoch: settings.sourceDateEpoch,
+  });
+  checkFormatsFit(project, formats);
   await checkLayoutDir(settings.output);
   if (settings.ociArchive) await checkFileWritable(settings.ociArchive);
 
@@ -65,115 +110,104 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       options.onEvent?.(event);
     },
   };
-  const { plan, wasm } = await buildAndPlan(project, settings, ctx);
+  const built = await buildModules(project, settings, ctx);
+  const { wasm, component, files } = await prepare(project, built, formats, options.onEvent);
 
+  // Every plan first: a bad files mount or manifest field fails before the layout exists.
+  const planned = [];
+  for (const { format, tag } of formats.images) {
+    planned.push({ format, tag, ...(await planImage(format, { project, settings, formats, wasm, component })) });
+  }
+  await writePreparedFiles(files);
+  // Static checks that each rootfs image will start on its runtime, before the layout exists.
+  if (flags.verify !== false) {
+    for (const { format, rootfs } of planned) {
+      if (!rootfs) continue;
+      const runtime = format === "compat" ? "wasmedge" : "spin";
+      const report = await verifyImage(imageContentsFromPlan(rootfs), { runtime });
+      options.onEvent?.({ type: "verified", format, runtime, checks: report.checks.length });
+      assertVerified(report, `the ${format} image of ${project.dir} (skip with --no-verify)`);
+    }
+  }
   const layout = await OciLayout.create(settings.output);
-  const image = await assembleImage(plan, layout);
-  await layout.tag(settings.tag, image.manifest);
+  const images: BuiltImage[] = [];
+  for (const { format, tag, plan, platform } of planned) {
+    const image = await assembleManifest(plan, layout);
+    await layout.tag(tag, image.manifest);
+    images.push({ format, tag, digest: image.manifest.digest, size: image.size, platform, manifest: image.manifest });
+  }
   if (settings.ociArchive) await writeOciArchive(layout, settings.ociArchive);
+  const primary = images[0]!;
   return {
-    digest: image.manifest.digest,
-    manifest: image.manifest,
+    digest: primary.digest,
+    manifest: primary.manifest,
     layout: settings.output,
-    tag: settings.tag,
+    tag: primary.tag,
     runtime: settings.runtime,
-    platform: formatPlatform(settings.platform),
-    size: image.size,
-    wasm,
+    format: primary.format,
+    platform: primary.platform,
+    size: primary.size,
+    images,
+    wasm: wasm.map((w) => report(w, primary.format, w === wasm[0] ? component : undefined)),
     ...(settings.ociArchive ? { ociArchive: settings.ociArchive } : {}),
     ...(toolchainUsed ? { toolchain: toolchainUsed } : {}),
   };
 }
 
-async function buildAndPlan(project: Project, settings: BuildSettings, ctx: ModuleContext): Promise<{ plan: ImagePlan; wasm: BuildResult["wasm"] }> {
+type NamedModule = { name: string; module: BuiltModule; sourcePath?: string };
+
+/** Runs cargo (or the Spin build commands): the crate's one wasm, or each local component's. */
+async function buildModules(project: Project, settings: BuildSettings, ctx: ModuleContext): Promise<NamedModule[]> {
   const toolchain = lazyToolchain(ctx);
   if (project.kind === "crate") {
-    if (settings.runtime === "spin") {
-      throw new WasmpackError("usage", "RUNTIME_MISMATCH", `--runtime spin needs a spin.toml in ${project.dir}`);
-    }
     const { artifact, module } = await buildCrate(project.cargo.manifestPath, ctx, toolchain, { bin: settings.bin });
-    return compat(project, settings, artifact.targetName, module);
+    return [{ name: artifact.targetName, module }];
   }
-
   const modules = await buildSpinComponents(project.spin, project.dir, ctx, toolchain);
-  if (settings.runtime === "wasmedge") {
-    const [only, ...more] = [...modules.entries()];
-    if (!only || more.length > 0) {
-      throw new WasmpackError("usage", "RUNTIME_MISMATCH", `--runtime wasmedge packages one module, but ${project.spin.manifestPath} has ${modules.size} local components`);
-    }
-    return compat(project, settings, only[0], only[1]);
-  }
-
-  const components = project.spin.components.flatMap((c) => {
+  return project.spin.components.flatMap((c) => {
     const module = modules.get(c.id);
-    return c.source.kind === "path" && module ? [{ sourcePath: c.source.path, ...module }] : [];
+    return c.source.kind === "path" && module ? [{ name: c.id, module, sourcePath: c.source.path }] : [];
   });
-  const extraFiles = await spinExtraFiles(project.dir, project.spin.components.flatMap((c) => c.files.map((f) => ({ dir: f.source, component: c.id }))));
-  const plan = planSpinLayoutImage({
-    manifestText: project.spin.manifestText,
-    components,
-    extraFiles,
-    settings,
-    annotations: standardAnnotations({
-      title: project.spin.name,
-      version: project.spin.version,
-      description: project.spin.description,
-      authors: project.spin.authors,
-      source: project.cargo?.repository,
-      licenses: project.cargo?.license,
-    }),
-  });
-  return { plan, wasm: components.map((c) => ({ path: c.fromFile, imagePath: `/${c.sourcePath}`, size: c.size, kind: c.kind })) };
 }
 
-function compat(project: Project, settings: BuildSettings, name: string, module: BuiltModule): { plan: ImagePlan; wasm: BuildResult["wasm"] } {
-  const meta = project.kind === "spin" ? project.spin : undefined;
-  const cargo = project.cargo;
-  const plan = planCompatImage({
-    wasm: { name, fromFile: module.fromFile, size: module.size },
-    settings,
-    annotations: standardAnnotations({
-      title: meta?.name ?? cargo?.name ?? name,
-      version: meta?.version ?? cargo?.version,
-      description: meta?.description ?? cargo?.description,
-      authors: meta?.authors ?? cargo?.authors,
-      source: cargo?.repository,
-      url: cargo?.homepage,
-      licenses: cargo?.license,
-    }),
-  });
-  return { plan, wasm: [{ path: module.fromFile, imagePath: `/${name}.wasm`, size: module.size, kind: module.kind }] };
+/** Optimizes, strips and (for wasm-artifact) componentizes in memory; `files` are what is still to be written. */
+async function prepare(
+  project: Project,
+  built: NamedModule[],
+  formats: FormatSettings,
+  onEvent: ((event: BuildEvent) => void) | undefined,
+): Promise<{ wasm: ProjectWasm[]; component: PreparedComponent | undefined; files: { path: string; bytes: Uint8Array }[] }> {
+  const options = { strip: formats.strip, optimize: formats.optimize, ...(onEvent ? { onEvent } : {}) };
+  const wasm: ProjectWasm[] = [];
+  const files: { path: string; bytes: Uint8Array }[] = [];
+  let component: PreparedComponent | undefined;
+  for (const [i, { name, module, sourcePath }] of built.entries()) {
+    const prepared = await prepareWasm(name, module, options);
+    // compat and wasm-artifact carry one module: the first (and only) one.
+    const wantsComponent = i === 0 && formats.images.some((image) => image.format === "wasm-artifact");
+    const made = wantsComponent ? await prepareComponent(prepared, formats.component, options) : undefined;
+    const placed = placePrepared(project.dir, prepared, made);
+    wasm.push({ ...placed.wasm, ...(sourcePath ? { sourcePath } : {}) });
+    files.push(...placed.files);
+    if (i === 0) component = placed.component;
+  }
+  return { wasm, component, files };
+}
+
+function report(w: ProjectWasm, primary: Format, component: PreparedComponent | undefined): BuiltWasm {
+  const imagePath = primary === "wasm-artifact" ? `${w.name}.wasm` : primary === "compat" || !w.sourcePath ? `/${w.name}.wasm` : `/${w.sourcePath}`;
+  return {
+    name: w.name,
+    path: w.fromFile,
+    source: w.source,
+    imagePath,
+    size: w.size,
+    sizeBefore: w.sizeBefore,
+    kind: w.kind,
+    ...(component && component.digest !== w.digest ? { component: { path: component.fromFile, size: component.size } } : {}),
+  };
 }
 
 function projectVersion(project: Project): string | undefined {
   return project.kind === "spin" ? (project.spin.version ?? project.cargo?.version) : project.cargo.version;
-}
-
-/** The files of every mounted directory (they must be directories) plus /runtime-config.toml. */
-async function spinExtraFiles(appDir: string, mounts: { dir: string; component: string }[]): Promise<ImageFile[]> {
-  const files: ImageFile[] = [];
-  for (const mount of mounts) {
-    const root = join(appDir, mount.dir);
-    const info = await stat(root).catch(() => undefined);
-    if (!info?.isDirectory()) {
-      throw new WasmpackError("input", "FILES_NOT_DIRECTORY", `spin.toml component ${mount.component} files entry ${JSON.stringify(mount.dir)} is ${info ? "a single file" : "missing"}; containerd-shim-spin mounts only directories`);
-    }
-    files.push({ path: mount.dir, directory: true });
-    for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
-      const full = join(entry.parentPath, entry.name);
-      const path = relative(appDir, full).split("\\").join("/");
-      if (entry.isDirectory()) files.push({ path, directory: true });
-      else if (entry.isFile()) files.push({ path, mode: DATA_MODE, fromFile: full, size: (await stat(full)).size });
-    }
-  }
-  const runtimeConfig = join(appDir, "runtime-config.toml");
-  if (await isFile(runtimeConfig)) {
-    files.push({ path: "runtime-config.toml", mode: DATA_MODE, fromFile: runtimeConfig, size: (await stat(runtimeConfig)).size });
-  }
-  return dedupe(files);
-}
-
-function dedupe(files: ImageFile[]): ImageFile[] {
-  const byPath = new Map(files.map((f) => [f.path, f]));
-  return [...byPath.values()];
 }

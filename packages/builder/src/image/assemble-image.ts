@@ -1,36 +1,34 @@
 import { OciLayout } from "@wasmpack/registry/layout";
-import { encodeImageConfig, encodeManifest, epochToRfc3339, type Descriptor } from "@wasmpack/registry/oci";
+import { epochToRfc3339 } from "@wasmpack/registry/oci";
+import { assembleManifest, type AssembledImage } from "./assemble-manifest.js";
 import type { ImagePlan } from "./image-plan.js";
-import { writeTarGzipLayer } from "./tar-gzip-layer.js";
+import type { ManifestPlan } from "./manifest-plan.js";
 
-export interface AssembledImage {
-  manifest: Descriptor;
-  config: Descriptor;
-  layers: Descriptor[];
-  /** Bytes a registry stores for this image: manifest, config and compressed layers. */
-  size: number;
+export type { AssembledImage } from "./assemble-manifest.js";
+
+/**
+ * A single-layer FROM-scratch image as a manifest plan: one tar+gzip layer of the files, an OCI
+ * image config with that layer's diff_id, `created` from `SOURCE_DATE_EPOCH` unless given.
+ */
+export function rootfsManifestPlan(plan: ImagePlan, created = epochToRfc3339(plan.sourceDateEpoch)): ManifestPlan {
+  return {
+    layers: [{ kind: "tar-gzip", files: plan.files, mtime: plan.sourceDateEpoch }],
+    config: {
+      kind: "image",
+      input: {
+        platform: plan.platform,
+        entrypoint: plan.entrypoint,
+        workingDir: plan.workingDir,
+        labels: plan.labels,
+        created,
+        createdBy: "wasmpack build",
+      },
+    },
+    annotations: plan.annotations,
+  };
 }
 
 /** Writes the plan's layer, config and manifest into the layout (untagged). */
-export async function assembleImage(plan: ImagePlan, layout: OciLayout): Promise<AssembledImage> {
-  const layer = await writeTarGzipLayer(layout, plan.files, plan.sourceDateEpoch);
-  const created = epochToRfc3339(plan.sourceDateEpoch);
-  const config = encodeImageConfig({
-    platform: plan.platform,
-    diffIds: [layer.diffId],
-    entrypoint: plan.entrypoint,
-    workingDir: plan.workingDir,
-    labels: plan.labels,
-    created,
-    createdBy: "wasmpack build",
-  });
-  const manifest = encodeManifest({ config: config.descriptor, layers: [layer.descriptor], annotations: plan.annotations });
-  await layout.writeEncoded(config);
-  await layout.writeEncoded(manifest);
-  return {
-    manifest: manifest.descriptor,
-    config: config.descriptor,
-    layers: [layer.descriptor],
-    size: manifest.descriptor.size + config.descriptor.size + layer.descriptor.size,
-  };
+export function assembleImage(plan: ImagePlan, layout: OciLayout): Promise<AssembledImage> {
+  return assembleManifest(rootfsManifestPlan(plan), layout);
 }

@@ -16,7 +16,12 @@ export interface WrittenLayer {
  * tar is hashed (diff_id) on its way into gzip, whose output the layout hashes (digest) as it
  * lands; no layer is ever held in memory.
  */
-export async function writeTarGzipLayer(layout: OciLayout, files: readonly ImageFile[], mtime: number): Promise<WrittenLayer> {
+export async function writeTarGzipLayer(
+  layout: OciLayout,
+  files: readonly ImageFile[],
+  mtime: number,
+  mediaType: string = MediaType.LayerTarGzip,
+): Promise<WrittenLayer> {
   const diff = new DigestCounter();
   const hashTar = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -30,7 +35,7 @@ export async function writeTarGzipLayer(layout: OciLayout, files: readonly Image
   tarStream.on("error", (error) => gz.destroy(error));
   hashTar.on("error", (error) => gz.destroy(error));
   const info = await layout.writeBlob(gz);
-  return { descriptor: { mediaType: MediaType.LayerTarGzip, ...info }, diffId: diff.digest() };
+  return { descriptor: { mediaType, ...info }, diffId: diff.digest() };
 }
 
 function toTarEntry(file: ImageFile): TarEntry {

@@ -20,6 +20,8 @@ export interface BuildFlags {
   bin?: string;
   annotations?: string[];
   labels?: string[];
+  /** `false` skips the static checks `build` runs before writing (`--no-verify`). */
+  verify?: boolean;
 }
 
 export interface BuildSettings {

@@ -1,0 +1,38 @@
+import { readFile } from "node:fs/promises";
+import { WasmpackError } from "@wasmpack/registry/errors";
+import { jcoErrorLine, loadJco } from "./jco.js";
+import { moduleExports, moduleImports } from "./module-interface.js";
+
+export const COMPONENT_ADAPTERS = ["command", "reactor"] as const;
+/** Which WASI preview 1 adapter: `command` exports `wasi:cli/run` (a `_start` program), `reactor` a library. */
+export type ComponentAdapter = (typeof COMPONENT_ADAPTERS)[number];
+
+const PREVIEW1 = "wasi_snapshot_preview1";
+
+/**
+ * Turns a wasip1 core module into a component with the WASI preview 1 adapter jco ships
+ * (wit-component's `ComponentEncoder` with the adapter as `wasi_snapshot_preview1`). Imports the
+ * adapter cannot provide, such as WasmEdge's socket extension (formats.md §6), are named in a
+ * one-line error before any encoding is tried.
+ */
+export async function componentize(module: Uint8Array, adapter: ComponentAdapter, what: string): Promise<Uint8Array> {
+  const jco = await loadJco();
+  const adapterPath = adapter === "command" ? jco.preview1AdapterCommandPath() : jco.preview1AdapterReactorPath();
+  const adapterBytes = new Uint8Array(await readFile(adapterPath));
+  const provided = new Set(moduleExports(adapterBytes, `the ${adapter} adapter`));
+  const missing = moduleImports(module, what).filter((i) => i.module === PREVIEW1 && !provided.has(i.name));
+  if (missing.length > 0) {
+    const names = [...new Set(missing.map((i) => i.name))].join(", ");
+    const hint = missing.some((i) => i.name.startsWith("sock_")) ? " (WasmEdge socket functions)" : "";
+    throw new WasmpackError(
+      "input",
+      "COMPONENT_IMPORTS_UNSUPPORTED",
+      `cannot make a component of ${what}: it imports ${PREVIEW1} functions the WASI preview 1 adapter does not provide: ${names}${hint}; package it as a core module (drop --component)`,
+    );
+  }
+  try {
+    return await jco.componentNew(module, [[PREVIEW1, adapterBytes]]);
+  } catch (cause) {
+    throw new WasmpackError("input", "COMPONENT_NEW_FAILED", `cannot make a component of ${what}: ${jcoErrorLine(cause)}`, { cause });
+  }
+}
