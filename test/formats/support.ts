@@ -80,10 +80,7 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 // Node's WebAssembly, typed as far as these tests use it (no DOM types in this repo).
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-}
-export const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+export { webAssembly } from "../../packages/builder/src/wasm/webassembly.js";
 
 /**
  * `skopeo inspect --raw oci:LAYOUT:TAG`: the manifest as skopeo reads it. Run with stdin closed

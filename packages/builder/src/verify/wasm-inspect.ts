@@ -1,7 +1,7 @@
 import { parseWitWorld } from "../wasm/component-world.js";
 import { jcoErrorLine, loadJco } from "../wasm/jco.js";
 import { wasmKind } from "../wasm/wasm-header.js";
-import { webAssembly } from "./webassembly.js";
+import { webAssembly, type WasmModule } from "../wasm/webassembly.js";
 
 export type WasmInspection =
   | { kind: "not-wasm"; header: string }
@@ -23,7 +23,7 @@ export async function inspectWasm(bytes: Uint8Array): Promise<WasmInspection> {
 }
 
 function inspectModule(bytes: Uint8Array): WasmInspection {
-  let module: object;
+  let module: WasmModule;
   try {
     // validate() is cheap and says nothing about why; compiling says why.
     if (!webAssembly.validate(bytes)) new webAssembly.Module(bytes);

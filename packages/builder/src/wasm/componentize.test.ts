@@ -2,10 +2,8 @@ import { describe, expect, it } from "vitest";
 import { decodeComponentWorld } from "./component-world.js";
 import { componentize } from "./componentize.js";
 import { wasmKind } from "./wasm-header.js";
+import { wat } from "../../test/support/wat.js";
 
-async function wat(text: string): Promise<Uint8Array> {
-  return (await import("@bytecodealliance/jco")).parse(text);
-}
 
 /** The smallest wasip1 command: `_start` writes nothing and returns. */
 const COMMAND = `(module

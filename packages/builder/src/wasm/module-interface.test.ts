@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { moduleExports, moduleImports } from "./module-interface.js";
+import { webAssembly } from "./webassembly.js";
+import { wat } from "../../test/support/wat.js";
 
-// Node's WebAssembly, typed as far as these tests use it (the packages compile without DOM types).
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: { new (bytes: Uint8Array): object; imports(m: object): { module: string; name: string }[]; exports(m: object): { name: string }[] };
-  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
-}
-const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
-/** WAT to binary with jco's wasm-tools. */
-async function wat(text: string): Promise<Uint8Array> {
-  return (await import("@bytecodealliance/jco")).parse(text);
-}
 
 describe("moduleImports and moduleExports", () => {
   it("list what WebAssembly.Module lists, across every import kind", async () => {

@@ -1,16 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { optimizeModule } from "./optimize.js";
 import { targetFeatures } from "./target-features.js";
+import { webAssembly } from "./webassembly.js";
+import { wat } from "../../test/support/wat.js";
 
-interface WebAssemblyApi {
-  validate(bytes: Uint8Array): boolean;
-  instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
-}
-const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
-async function wat(text: string): Promise<Uint8Array> {
-  return (await import("@bytecodealliance/jco")).parse(text);
-}
 
 describe("optimizeModule (Binaryen -Os)", () => {
   it("shrinks a module that keeps computing the same result", async () => {
