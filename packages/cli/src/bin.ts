@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 import module from "node:module";
+import v8 from "node:v8";
 
-// Node ≥ 22.1 keeps compiled code between runs: a CLI that starts many times in CI loads faster.
+// wasmpack runs WebAssembly that is big and short-lived (undici's HTTP parser, jco's wasm-tools,
+// Binaryen). V8's optimizing tier compiles it on background threads, which a short CLI run never
+// pays back: baseline code alone cut a push's peak RSS from 100 to 66 MiB and a componentizing
+// build from 2.9 s to 2.0 s. Set before any module is compiled.
+v8.setFlagsFromString("--liftoff-only");
+// Node ≥ 22.1 keeps compiled JavaScript between runs: a CLI that starts many times in CI loads faster.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 const { main } = await import("./main.js");
 process.exitCode = await main(process.argv.slice(2));
