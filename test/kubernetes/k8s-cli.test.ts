@@ -152,6 +152,26 @@ describe("wasmpack k8s on what was pushed to a registry", () => {
     expect(wrong.stdout).toMatch(/^FAIL/m);
   });
 
+  it.each([
+    ["wasmedge-http", "Deployment", "wasmedge"],
+    ["spin-hello", "RuntimeClass", "spin"],
+  ])("build %s --push, then k8s on the project: valid objects that pin the pushed digest", async (example, firstKind, runtime) => {
+    const cwd = join(dir, `e2e-${example}`);
+    await mkdir(cwd, { recursive: true });
+    const project = join(REPO_ROOT, "examples", example);
+    const built = await runWasmpack(["build", project, "-o", join(cwd, "oci"), "--push", `${registry.host}/e2e/${example}:0.1.0`], { cwd, env: state() });
+    expect(built.exitCode, built.stderr).toBe(0);
+    const pinned = built.stdout.trim();
+    expect(pinned).toMatch(new RegExp(`^${registry.host}/e2e/${example}@sha256:[a-f0-9]{64}$`));
+    const k8s = await runWasmpack(["k8s", project], { cwd, env: state() });
+    expect(k8s.exitCode, k8s.stderr).toBe(0);
+    const objects = objectsOf(k8s.stdout);
+    expect(objects[0]!.kind).toBe(firstKind);
+    const pod = byKind(objects, "Deployment")["spec"]["template"];
+    expect(pod["spec"]["containers"][0]["image"]).toBe(pinned);
+    expect(pod["spec"]["nodeSelector"]).toEqual({ [runtime]: "true" });
+  });
+
   it("refuses bad flag values as usage errors", async () => {
     const ref = `${registry.host}/acme/spin-hello:0.1.0`;
     for (const args of [[ref, "--service", "loadbalancer"], [ref, "--replicas", "-1"], [ref, "--runtime", "docker"], [ref, "--requests", "gpu=1"], [ref, "--runtime", "spin", "--variant", "compat"], [ref, "--runtime", "wasmedge"]]) {
