@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { WasmpackError } from "@wasmpack/registry/errors";
 import { jcoErrorLine, loadJco } from "./jco.js";
-import { moduleExports, moduleImports } from "./module-interface.js";
+import { webAssembly } from "./webassembly.js";
 
 export const COMPONENT_ADAPTERS = ["command", "reactor"] as const;
 /** Which WASI preview 1 adapter: `command` exports `wasi:cli/run` (a `_start` program), `reactor` a library. */
@@ -19,8 +19,8 @@ export async function componentize(module: Uint8Array, adapter: ComponentAdapter
   const jco = await loadJco();
   const adapterPath = adapter === "command" ? jco.preview1AdapterCommandPath() : jco.preview1AdapterReactorPath();
   const adapterBytes = new Uint8Array(await readFile(adapterPath));
-  const provided = new Set(moduleExports(adapterBytes, `the ${adapter} adapter`));
-  const missing = moduleImports(module, what).filter((i) => i.module === PREVIEW1 && !provided.has(i.name));
+  const provided = new Set(webAssembly.Module.exports(new webAssembly.Module(adapterBytes)).map((e) => e.name));
+  const missing = webAssembly.Module.imports(compile(module, what)).filter((i) => i.module === PREVIEW1 && !provided.has(i.name));
   if (missing.length > 0) {
     const names = [...new Set(missing.map((i) => i.name))].join(", ");
     const hint = missing.some((i) => i.name.startsWith("sock_")) ? " (WasmEdge socket functions)" : "";
@@ -34,5 +34,13 @@ export async function componentize(module: Uint8Array, adapter: ComponentAdapter
     return await jco.componentNew(module, [[PREVIEW1, adapterBytes]]);
   } catch (cause) {
     throw new WasmpackError("input", "COMPONENT_NEW_FAILED", `cannot make a component of ${what}: ${jcoErrorLine(cause)}`, { cause });
+  }
+}
+
+function compile(module: Uint8Array, what: string) {
+  try {
+    return new webAssembly.Module(module);
+  } catch (cause) {
+    throw new WasmpackError("input", "WASM_INVALID", `${what} is not a valid WebAssembly module: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }
