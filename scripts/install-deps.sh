@@ -12,6 +12,7 @@ DEBIAN_PACKAGES=(
   docker-registry                              # distribution, the reference registry the tests run
   skopeo umoci buildah                         # judges, and the Buildah path the benchmark compares with
   apache2-utils openssl                        # htpasswd and certificates for the auth registries
+  tinyproxy                                    # a real HTTP proxy for the HTTP(S)_PROXY tests
 )
 
 missing=()

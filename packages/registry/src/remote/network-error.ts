@@ -48,6 +48,11 @@ export function networkError(cause: unknown, method: string, url: URL, attempts:
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
     return fail("HOST_NOT_FOUND", `cannot resolve registry host ${url.hostname}`, "check the registry name and your DNS");
   }
+  const dialled = dialledAddress(cause);
+  if (dialled && !sameEndpoint(dialled, url)) {
+    // The socket went somewhere other than the registry: the proxy from HTTP(S)_PROXY.
+    return fail("PROXY_FAILED", `the proxy at ${dialled} could not be reached on the way to ${host}`, "check HTTP_PROXY, HTTPS_PROXY and NO_PROXY");
+  }
   if (code === "ECONNREFUSED") {
     return fail("CONNECTION_REFUSED", `${host} refused the connection`, "check that the registry is running and the port is right");
   }
@@ -67,5 +72,22 @@ export function networkError(cause: unknown, method: string, url: URL, attempts:
   return fail("CONNECTION_FAILED", `connection to ${host} failed`, "check your network and proxy settings, then retry");
 }
 
+/** `address:port` of the socket error somewhere in the cause chain: where the connection went. */
+function dialledAddress(error: unknown, depth = 0): string | undefined {
+  if (depth > 5 || typeof error !== "object" || error === null) return undefined;
+  const { address, port } = error as { address?: unknown; port?: unknown };
+  if (typeof address === "string" && typeof port === "number") return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
+  for (const inner of (error as { errors?: unknown[] }).errors ?? []) {
+    const found = dialledAddress(inner, depth + 1);
+    if (found) return found;
+  }
+  return dialledAddress((error as { cause?: unknown }).cause, depth + 1);
+}
+
+function sameEndpoint(dialled: string, url: URL): boolean {
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  return dialled.endsWith(`:${port}`) && (dialled.startsWith(url.hostname) || !/^\d|^\[/.test(url.hostname));
+}
+
 /** Network error codes a whole step (an upload session, a blob download) may be retried after. */
-export const RETRYABLE_NETWORK_CODES = new Set(["TIMEOUT", "CONNECTION_FAILED", "UNREACHABLE", "CONNECTION_REFUSED"]);
+export const RETRYABLE_NETWORK_CODES = new Set(["TIMEOUT", "CONNECTION_FAILED", "UNREACHABLE", "CONNECTION_REFUSED", "PROXY_FAILED"]);
