@@ -1,15 +1,38 @@
 #!/usr/bin/env bash
 # Installs what the tests need, then runs the whole suite against real cargo, real registries
-# and real judges (skopeo, umoci), ending with one plain "N passed, N failed" line.
+# and real judges (skopeo, umoci) under the system Node (floor 20.19) and under Node 24 LTS,
+# ending with one plain "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-results="$(mktemp)"
-trap 'rm -f "$results"' EXIT
+
+NODE24_VERSION=24.21.0
+NODE24_DIR=.tools/node-$NODE24_VERSION
+if [[ ! -x "$NODE24_DIR/node_modules/.bin/node" ]]; then
+  echo "installing Node $NODE24_VERSION (npm package node) into $NODE24_DIR" >&2
+  npm install --silent --no-save --prefix "$NODE24_DIR" "node@$NODE24_VERSION" >/dev/null
+fi
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
 status=0
-pnpm exec vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+run_suite() { # NAME NODE [vitest args]
+  local name=$1 node=$2
+  shift 2
+  echo "== tests under $name ($("$node" --version))" >&2
+  "$node" node_modules/vitest/vitest.mjs run --reporter=default --reporter=json --outputFile.json="$results/$name.json" "$@" || status=$?
+}
+run_suite node-system node "$@"
+run_suite node-24 "$NODE24_DIR/node_modules/.bin/node" "$@"
+
 node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
-' "$results" || true
+  let passed = 0, failed = 0, skipped = 0;
+  for (const file of process.argv.slice(1)) {
+    try {
+      const r = JSON.parse(require("fs").readFileSync(file, "utf8"));
+      passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests;
+    } catch { failed += 1; console.error(`no results in ${file}`); }
+  }
+  console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$results/node-system.json" "$results/node-24.json"
 exit "$status"
