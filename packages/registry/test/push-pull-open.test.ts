@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { layoutDigest, run, skopeoCopy, startRegistry, writeTestImage, writeTestIndex, type RunningRegistry } from "../../../test/support/registry/index.js";
-import { OciLayout, parseReference, pullToLayout, pushFromLayout, type ProgressEvent } from "../src/index.js";
+import { OciLayout, RegistryClient, parseReference, pullToLayout, pushFromLayout, type ProgressEvent } from "../src/index.js";
 
 // A real distribution 2.8 registry without auth; skopeo judges what it holds.
 let registry: RunningRegistry;
@@ -60,6 +60,26 @@ describe("push and pull against an open registry", () => {
     const out = join(work, "mount-out");
     await skopeoCopy(`docker://${registry.host}/derived/image:m`, `oci:${out}:m`);
     expect(await layoutDigest(out, "m")).toBe(image.manifest.digest);
+  });
+
+  it("mounts on its own what the same client already pushed to another repository", async () => {
+    const layout = await newLayout("auto-mount");
+    const image = await writeTestImage(layout, { tag: "a", seed: "auto-mount" });
+    const client = new RegistryClient(fast);
+    try {
+      const first = await pushFromLayout(layout, parseReference(`${registry.host}/team/one:a`), { client });
+      expect(first).toMatchObject({ pushed: image.blobs.length, mounted: 0 });
+      const second = await pushFromLayout(layout, parseReference(`${registry.host}/team/two:a`), { client });
+      expect(second).toMatchObject({ digest: image.manifest.digest, pushed: 0, mounted: image.blobs.length, skipped: 0 });
+    } finally {
+      await client.close();
+    }
+    // A client that has seen nothing uploads.
+    const fresh = await pushFromLayout(layout, parseReference(`${registry.host}/team/three:a`), fast);
+    expect(fresh).toMatchObject({ pushed: image.blobs.length, mounted: 0 });
+    const out = join(work, "auto-mount-out");
+    await skopeoCopy(`docker://${registry.host}/team/two:a`, `oci:${out}:a`);
+    expect(await layoutDigest(out, "a")).toBe(image.manifest.digest);
   });
 
   it("streams a layer above the chunk threshold in PATCH chunks", async () => {

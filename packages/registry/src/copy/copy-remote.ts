@@ -18,7 +18,7 @@ export async function copyRemote(from: Reference, to: Reference, options: Omit<P
     await repository.ping({ signal: options.signal });
     const mountFrom = mountRepository(to, options.mountFrom ?? (from.registry === to.registry ? from : undefined));
     const tags = checkedTags(options.tags ?? (to.tag ? [to.tag] : to.digest ? [] : [from.tag ?? "latest"]));
-    const target = remoteTarget(repository, client.retry, uploadOptions(options, mountFrom));
+    const target = remoteTarget(repository, client.retry, uploadOptions(options, mountFrom), client.blobLocations);
     const result = await copy(source, target, root, { tags, concurrency: options.concurrency, onProgress: options.onProgress });
     return { digest: result.digest, descriptor: root, tags, pushed: result.transferred, skipped: result.skipped, mounted: result.mounted, bytes: result.bytes };
   });

@@ -44,7 +44,7 @@ export async function pushFromLayout(layout: OciLayout, target: Reference, optio
   return withClient(options, async (client) => {
     const repository = client.repository(target, "push");
     await repository.ping({ signal: options.signal });
-    const destination = remoteTarget(repository, client.retry, uploadOptions(options, mountFrom));
+    const destination = remoteTarget(repository, client.retry, uploadOptions(options, mountFrom), client.blobLocations);
     const result = await copy(layoutSource(layout), destination, root, { tags, concurrency: options.concurrency, onProgress: options.onProgress });
     return { digest: result.digest, descriptor: root, tags, pushed: result.transferred, skipped: result.skipped, mounted: result.mounted, bytes: result.bytes };
   });

@@ -4,6 +4,7 @@ import { uploadBlob, type BlobUploadOptions } from "../remote/blob-upload.js";
 import { defaultTarget, type RemoteRepository } from "../remote/repository.js";
 import type { RetryOptions } from "../remote/retry-policy.js";
 import { blobSlice } from "./remote-blob-stream.js";
+import type { BlobLocations } from "../remote/blob-locations.js";
 import type { SourceStore, TargetStore } from "./store.js";
 
 export interface RemoteSourceOptions {
@@ -53,20 +54,26 @@ export interface RemoteTargetOptions extends Pick<BlobUploadOptions, "chunkThres
 
 /**
  * A remote repository as the target of a copy (a push): HEAD before upload, a cross-repository
- * mount when `mountFrom` is given, manifests PUT with their exact bytes under each tag.
+ * mount when `mountFrom` is given or `locations` knows another repository of the registry that
+ * holds the blob, manifests PUT with their exact bytes under each tag.
  */
-export function remoteTarget(repository: RemoteRepository, retry: RetryOptions, options: RemoteTargetOptions = {}): TargetStore {
+export function remoteTarget(repository: RemoteRepository, retry: RetryOptions, options: RemoteTargetOptions = {}, locations?: BlobLocations): TargetStore {
   const call = options.signal ? { signal: options.signal } : {};
+  const { registry, repository: name } = repository.reference;
   return {
     name: formatRepository(repository.reference),
     async blobExists(descriptor) {
-      return (await repository.headBlob(descriptor.digest, call)) !== undefined;
+      const exists = (await repository.headBlob(descriptor.digest, call)) !== undefined;
+      if (exists) locations?.remember(registry, descriptor.digest, name);
+      return exists;
     },
     async manifestExists(descriptor) {
       return (await repository.headManifest(descriptor.digest, call)) !== undefined;
     },
     async pushBlob(descriptor, content, onBytes) {
-      const outcome = await uploadBlob(repository, descriptor, content, retry, { ...options, onBytes });
+      const mountFrom = options.mountFrom ?? locations?.find(registry, descriptor.digest, name);
+      const outcome = await uploadBlob(repository, descriptor, content, retry, { ...options, ...(mountFrom ? { mountFrom } : {}), onBytes });
+      locations?.remember(registry, descriptor.digest, name);
       return outcome === "mounted" ? "mounted" : "transferred";
     },
     async pushManifest(descriptor, bytes, tags) {

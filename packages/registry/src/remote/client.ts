@@ -1,6 +1,7 @@
 import { WasmpackError } from "../errors.js";
 import type { Reference } from "../oci/index.js";
 import { Authenticator } from "./auth.js";
+import { BlobLocations } from "./blob-locations.js";
 import type { CredentialProvider } from "./credentials.js";
 import { registryOrigin } from "./endpoint-url.js";
 import { redactUrl } from "./redact.js";
@@ -29,6 +30,8 @@ export class RegistryClient {
   readonly #auth: Authenticator;
   readonly #insecure: readonly string[];
   readonly #pings = new Map<string, Promise<void>>();
+  /** Blobs this client has pushed or found, for mounting them into other repositories. */
+  readonly blobLocations = new BlobLocations();
 
   constructor(options: RegistryClientOptions = {}) {
     this.#transport = new HttpTransport(options);
