@@ -13,6 +13,7 @@ DEBIAN_PACKAGES=(
   skopeo umoci buildah                         # judges, and the Buildah path the benchmark compares with
   apache2-utils openssl                        # htpasswd and certificates for the auth registries
   tinyproxy                                    # a real HTTP proxy for the HTTP(S)_PROXY tests
+  python3-pip                                  # pip for Python's wasmtime, which runs the examples' tests
 )
 
 missing=()
@@ -34,7 +35,9 @@ fi
 # provided by test/support/wasm-runner (there is no WasmEdge package to install here).
 if ! python3 -c "import wasmtime" 2>/dev/null; then
   echo "installing wasmtime $WASMTIME_PY_VERSION for Python" >&2
-  python3 -m pip install --quiet --disable-pip-version-check "wasmtime==$WASMTIME_PY_VERSION"
+  # Debian's own python3 is "externally managed" (PEP 668); pip needs its consent there.
+  python3 -m pip install --quiet --disable-pip-version-check "wasmtime==$WASMTIME_PY_VERSION" 2>/dev/null ||
+    python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "wasmtime==$WASMTIME_PY_VERSION"
 fi
 
 # crane serves a second registry implementation to the tests and is a peer in bench:push. It
