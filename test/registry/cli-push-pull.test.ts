@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, lastLine, runWasmpack, type CliResult } from "../support/cli.js";
+import { REPO_ROOT, lastLine, runCommand, runWasmpack, type CliResult } from "../support/cli.js";
 import { layoutDigest, skopeoCopy, startRegistry, startTokenRegistry, type RunningRegistry, type TokenRegistry } from "../support/registry/index.js";
 import { tempDir } from "../support/temp.js";
 
@@ -211,5 +211,30 @@ describe("against a registry with token auth", () => {
 
   it("builds and pushes in one step through the token flow", async () => {
     await buildAndPush(box, `${fixture.registry.host}/org/spin-hello:onestep`, `bob:${PASSWORD}`);
+  });
+});
+
+describe("progress on a terminal", () => {
+  let registry: RunningRegistry;
+  let box: Awaited<ReturnType<typeof sandbox>>;
+  beforeAll(async () => {
+    registry = await startRegistry();
+    box = await sandbox();
+    await buildSpinHello(box);
+  });
+  afterAll(() => registry?.stop());
+
+  it("redraws one status line on a TTY and prints plain lines otherwise", async () => {
+    // util-linux `script` runs the command on a pseudo-terminal, as a person's shell would.
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(REPO_ROOT, "packages/cli/dist/bin.js"))} push ${registry.host}/tty/app:1`;
+    const onTty = await runCommand("script", ["-qec", command, "/dev/null"], { cwd: box.cwd, env: box.env });
+    expect(onTty.exitCode, onTty.stdout).toBe(0);
+    expect(onTty.stdout).toContain("\r\x1b[2Kpushed "); // the live status line, redrawn in place
+    expect(onTty.stdout).toMatch(/manifest → 1/);
+
+    const piped = await box.wasmpack(["push", `${registry.host}/piped/app:1`]);
+    expect(piped.exitCode, piped.stderr).toBe(0);
+    expect(piped.stderr).not.toContain("\x1b[");
+    expect(piped.stderr).toMatch(/^ {2}[0-9a-f]{12} +[\d.]+ KiB {2}pushed$/m);
   });
 });
