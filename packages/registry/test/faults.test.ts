@@ -1,5 +1,4 @@
-import { readdir, readFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -7,38 +6,33 @@ import {
   skopeoCopy,
   skopeoDigest,
   startFaultProxy,
-  startRegistry,
+  startRegistryFixture,
   writeTestImage,
   type Fault,
   type FaultProxy,
-  type RunningRegistry,
+  type RegistryFixture,
 } from "../../../test/support/registry/index.js";
 import { OciLayout, parseReference, pullToLayout, pushFromLayout, type ProgressEvent, type RetryEvent } from "../src/index.js";
 import type { IncomingMessage } from "node:http";
 
 // A fault-injecting proxy in front of a real registry, for failures a real one will not make on demand.
-let registry: RunningRegistry;
-let work: string;
+let fixture: RegistryFixture;
 let proxy: FaultProxy | undefined;
 const fast = { retry: { baseDelayMs: 5 } };
 
 beforeAll(async () => {
-  registry = await startRegistry();
-  work = await mkdtemp(join(tmpdir(), "wasmpack-faults-"));
+  fixture = await startRegistryFixture("wasmpack-faults-");
 });
 afterEach(async () => {
   await proxy?.stop();
   proxy = undefined;
 });
-afterAll(async () => {
-  await registry?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => fixture?.stop());
 
 /** A proxy that injects `fault` into the first `times` requests matching `match`. */
 async function proxyWith(match: (req: IncomingMessage) => boolean, fault: Fault, times = 1): Promise<FaultProxy> {
   let left = times;
-  proxy = await startFaultProxy(registry.port, (req) => (match(req) && left-- > 0 ? fault : undefined));
+  proxy = await startFaultProxy(fixture.registry.port, (req) => (match(req) && left-- > 0 ? fault : undefined));
   return proxy;
 }
 
@@ -47,7 +41,7 @@ const retries = (events: ProgressEvent[]): RetryEvent[] => events.flatMap((e) =>
 describe("transport and upload faults", () => {
   it("waits as long as a 429's Retry-After asks, then succeeds", async () => {
     const p = await proxyWith((req) => req.method === "GET" && req.url === "/v2/", { kind: "status", status: 429, headers: { "retry-after": "1" }, body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}' });
-    const layout = await OciLayout.create(join(work, "429"));
+    const layout = await OciLayout.create(join(fixture.work, "429"));
     const image = await writeTestImage(layout, { tag: "r" });
     const events: ProgressEvent[] = [];
     const started = Date.now();
@@ -63,7 +57,7 @@ describe("transport and upload faults", () => {
 
   it("retries an upload whose POST was rate-limited, honouring Retry-After", async () => {
     const p = await proxyWith((req) => req.method === "POST", { kind: "status", status: 429, headers: { "retry-after": "1" } });
-    const layout = await OciLayout.create(join(work, "429-post"));
+    const layout = await OciLayout.create(join(fixture.work, "429-post"));
     const image = await writeTestImage(layout, { tag: "r" });
     const events: ProgressEvent[] = [];
     const result = await pushFromLayout(layout, parseReference(`${p.host}/faults/post429:r`), { ...fast, concurrency: 1, onProgress: (e) => events.push(e) });
@@ -73,8 +67,8 @@ describe("transport and upload faults", () => {
 
   it("starts a new upload session when the connection drops in the middle of a PATCH", async () => {
     let patches = 0;
-    proxy = await startFaultProxy(registry.port, (req) => (req.method === "PATCH" && ++patches === 2 ? { kind: "reset", bytes: 10_000 } : undefined));
-    const layout = await OciLayout.create(join(work, "reset"));
+    proxy = await startFaultProxy(fixture.registry.port, (req) => (req.method === "PATCH" && ++patches === 2 ? { kind: "reset", bytes: 10_000 } : undefined));
+    const layout = await OciLayout.create(join(fixture.work, "reset"));
     const image = await writeTestImage(layout, { tag: "big", bigLayerBytes: 300 * 1024 });
     const result = await pushFromLayout(layout, parseReference(`${proxy.host}/faults/reset:big`), { ...fast, chunkThreshold: 64 * 1024, chunkSize: 64 * 1024 });
     expect(result).toMatchObject({ digest: image.manifest.digest, pushed: image.blobs.length });
@@ -87,17 +81,17 @@ describe("transport and upload faults", () => {
 
     // skopeo verifies every blob it copies (and compresses the uncompressed layer on the way,
     // so the registry's own manifest is compared by its raw bytes).
-    await skopeoCopy(`docker://${registry.host}/faults/reset:big`, `oci:${join(work, "reset-out")}:big`);
-    expect(await skopeoDigest(`docker://${registry.host}/faults/reset:big`)).toBe(image.manifest.digest);
-    const pulled = await OciLayout.create(join(work, "reset-pulled"));
-    await pullToLayout(parseReference(`${registry.host}/faults/reset:big`), pulled, fast);
+    await skopeoCopy(`docker://${fixture.registry.host}/faults/reset:big`, `oci:${join(fixture.work, "reset-out")}:big`);
+    expect(await skopeoDigest(`docker://${fixture.registry.host}/faults/reset:big`)).toBe(image.manifest.digest);
+    const pulled = await OciLayout.create(join(fixture.work, "reset-pulled"));
+    await pullToLayout(parseReference(`${fixture.registry.host}/faults/reset:big`), pulled, fast);
     expect(await pulled.hasBlob(image.layers[1]!.digest, image.layers[1]!.size)).toBe(true);
   });
 
   it("resumes at the registry's Range when a PATCH never reached it", async () => {
     let patches = 0;
-    proxy = await startFaultProxy(registry.port, (req) => (req.method === "PATCH" && ++patches === 3 ? { kind: "reset", bytes: 0 } : undefined));
-    const layout = await OciLayout.create(join(work, "resume"));
+    proxy = await startFaultProxy(fixture.registry.port, (req) => (req.method === "PATCH" && ++patches === 3 ? { kind: "reset", bytes: 0 } : undefined));
+    const layout = await OciLayout.create(join(fixture.work, "resume"));
     const image = await writeTestImage(layout, { tag: "big", bigLayerBytes: 300 * 1024 });
     const result = await pushFromLayout(layout, parseReference(`${proxy.host}/faults/resume:big`), {
       ...fast,
@@ -117,24 +111,24 @@ describe("transport and upload faults", () => {
 
   it("sends the manifest PUT again after a 500", async () => {
     const p = await proxyWith((req) => req.method === "PUT" && (req.url ?? "").includes("/manifests/"), { kind: "status", status: 500, body: "oops" });
-    const layout = await OciLayout.create(join(work, "500"));
+    const layout = await OciLayout.create(join(fixture.work, "500"));
     const image = await writeTestImage(layout, { tag: "m" });
     const result = await pushFromLayout(layout, parseReference(`${p.host}/faults/manifest500:m`), fast);
     expect(result.digest).toBe(image.manifest.digest);
     expect(p.seen.filter((r) => r.method === "PUT" && r.path.includes("/manifests/")).map((r) => r.fault)).toEqual(["status", undefined]);
-    const out = join(work, "500-out");
-    await skopeoCopy(`docker://${registry.host}/faults/manifest500:m`, `oci:${out}:m`);
+    const out = join(fixture.work, "500-out");
+    await skopeoCopy(`docker://${fixture.registry.host}/faults/manifest500:m`, `oci:${out}:m`);
     expect(await layoutDigest(out, "m")).toBe(image.manifest.digest);
   });
 
   it("downloads a blob again when the connection drops halfway", async () => {
-    const layout = await OciLayout.create(join(work, "truncate-src"));
+    const layout = await OciLayout.create(join(fixture.work, "truncate-src"));
     const image = await writeTestImage(layout, { tag: "t", bigLayerBytes: 256 * 1024 });
-    await pushFromLayout(layout, parseReference(`${registry.host}/faults/truncated:t`), fast);
+    await pushFromLayout(layout, parseReference(`${fixture.registry.host}/faults/truncated:t`), fast);
     const layer = image.layers[1]!;
     const p = await proxyWith((req) => req.method === "GET" && (req.url ?? "").endsWith(`/blobs/${layer.digest}`), { kind: "truncate" });
 
-    const pulled = await OciLayout.create(join(work, "truncate-pulled"));
+    const pulled = await OciLayout.create(join(fixture.work, "truncate-pulled"));
     const events: ProgressEvent[] = [];
     const result = await pullToLayout(parseReference(`${p.host}/faults/truncated:t`), pulled, { ...fast, onProgress: (e) => events.push(e) });
     expect(result).toMatchObject({ digest: image.manifest.digest, pulled: image.blobs.length });
@@ -144,13 +138,13 @@ describe("transport and upload faults", () => {
   });
 
   it("refuses a blob whose body does not match its digest and keeps nothing of it", async () => {
-    const layout = await OciLayout.create(join(work, "corrupt-src"));
+    const layout = await OciLayout.create(join(fixture.work, "corrupt-src"));
     const image = await writeTestImage(layout, { tag: "c" });
-    await pushFromLayout(layout, parseReference(`${registry.host}/faults/corrupt:c`), fast);
+    await pushFromLayout(layout, parseReference(`${fixture.registry.host}/faults/corrupt:c`), fast);
     const layer = image.layers[0]!;
     const p = await proxyWith((req) => req.method === "GET" && (req.url ?? "").endsWith(`/blobs/${layer.digest}`), { kind: "corrupt-body" }, 10);
 
-    const pulled = await OciLayout.create(join(work, "corrupt-pulled"));
+    const pulled = await OciLayout.create(join(fixture.work, "corrupt-pulled"));
     const error = await pullToLayout(parseReference(`${p.host}/faults/corrupt:c`), pulled, fast).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "integrity", code: "DIGEST_MISMATCH" });
     expect((error as Error).message).toContain(layer.digest);

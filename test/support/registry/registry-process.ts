@@ -123,3 +123,23 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
   await exited;
   clearTimeout(timer);
 }
+
+/** An open registry and a scratch directory for one test file. */
+export interface RegistryFixture {
+  registry: RunningRegistry;
+  work: string;
+  stop(): Promise<void>;
+}
+
+export async function startRegistryFixture(prefix: string): Promise<RegistryFixture> {
+  const registry = await startRegistry();
+  const work = await mkdtemp(join(tmpdir(), prefix));
+  return {
+    registry,
+    work,
+    stop: async () => {
+      await registry.stop();
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
