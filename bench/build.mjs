@@ -5,16 +5,17 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, WASMPACK, fmt, has, median, timed } from "./lib.mjs";
+import { ROOT, WASMPACK, fmt, has, median, timed, wasmpackEnv } from "./lib.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 if (!has("buildah")) throw new Error("buildah is not installed (scripts/install-deps.sh installs it)");
 
 const example = join(ROOT, "examples", "wasmedge-http");
 const work = mkdtempSync(join(tmpdir(), "wasmpack-bench-build-"));
+const env = wasmpackEnv(work);
 try {
   // Build once so cargo is warm: both sides then package the same module.
-  const first = JSON.parse(timed(process.execPath, [WASMPACK, "build", example, "-o", join(work, "warm"), "--json", "-q"]).stdout);
+  const first = JSON.parse(timed(process.execPath, [WASMPACK, "build", example, "-o", join(work, "warm"), "--json", "-q"], { env }).stdout);
   const wasm = first.wasm[0].path;
 
   const context = join(work, "context");
@@ -24,7 +25,7 @@ try {
   const storage = ["--storage-driver", "vfs", "--root", join(work, "storage"), "--runroot", join(work, "run")];
 
   const wasmpackRun = (i) =>
-    timed(process.execPath, [WASMPACK, "build", example, "-o", join(work, `wasmpack-${i}`), "-q"]).ms;
+    timed(process.execPath, [WASMPACK, "build", example, "-o", join(work, `wasmpack-${i}`), "-q"], { env }).ms;
   const packageOnlyRun = (i) =>
     timed(process.execPath, [join(ROOT, "bench", "package-only.mjs"), wasm, join(work, `package-${i}`)]).ms;
   const buildahRun = (i) => {

@@ -1,5 +1,7 @@
-// Shared helpers for the benchmarks: run a command, time it, take medians.
+// Shared helpers for the benchmarks: run a command, time it, take medians, find tools.
 import { spawnSync } from "node:child_process";
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -10,8 +12,16 @@ export function timed(file, args, options = {}) {
   const start = performance.now();
   const result = spawnSync(file, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...options });
   const ms = performance.now() - start;
-  if (result.status !== 0) throw new Error(`${file} ${args.join(" ")} failed (${result.status}): ${result.stderr}`);
+  if (result.status !== 0) throw new Error(`${file} ${args.join(" ")} failed (${result.error?.message ?? result.status}): ${result.stderr}`);
   return { ms, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The environment for the wasmpack processes a benchmark runs: the build record goes to
+ * XDG_STATE_HOME in the benchmark's work directory, not to the user's ~/.local/state.
+ */
+export function wasmpackEnv(work) {
+  return { ...process.env, XDG_STATE_HOME: join(work, "state") };
 }
 
 export function median(values) {
@@ -24,11 +34,19 @@ export function has(command) {
   return which(command) !== undefined;
 }
 
-/** A command on PATH, or a Go-installed one in $(go env GOPATH)/bin. */
+/** A command on PATH, else in the repository's .tools/bin (where scripts/install-deps.sh puts crane). */
 export function which(command) {
-  const found = spawnSync("sh", ["-c", `command -v ${command} || { d="$(go env GOPATH 2>/dev/null)/bin/${command}"; [ -x "$d" ] && echo "$d"; }`], { encoding: "utf8" });
-  const path = found.stdout.trim();
-  return found.status === 0 && path ? path : undefined;
+  const dirs = [...(process.env.PATH ?? "").split(delimiter).filter(Boolean), join(ROOT, ".tools", "bin")];
+  return dirs.map((dir) => join(dir, command)).find(isExecutable);
+}
+
+function isExecutable(path) {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export const fmt = (ms) => `${ms.toFixed(0)} ms`;

@@ -3,8 +3,10 @@
 // bench/build.mjs so the packaging step is timed as a whole process, like buildah is.
 import { OciLayout } from "../packages/registry/dist/layout/index.js";
 import { statSync } from "node:fs";
-import { assembleImage } from "../packages/builder/dist/image/assemble-image.js";
+import { epochToRfc3339 } from "../packages/registry/dist/oci/index.js";
+import { assembleManifest } from "../packages/builder/dist/image/assemble-manifest.js";
 import { planCompatImage } from "../packages/builder/dist/image/compat-image.js";
+import { rootfsManifestPlan } from "../packages/builder/dist/image/image-plan.js";
 
 const [wasm, output] = process.argv.slice(2);
 const plan = planCompatImage({
@@ -13,5 +15,5 @@ const plan = planCompatImage({
   annotations: {},
 });
 const layout = await OciLayout.create(output);
-const image = await assembleImage(plan, layout);
+const image = await assembleManifest(rootfsManifestPlan(plan, epochToRfc3339(plan.sourceDateEpoch)), layout);
 await layout.tag("latest", image.manifest);

@@ -10,17 +10,17 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { MediaType, encodeImageConfig, encodeManifest } from "../packages/registry/dist/oci/index.js";
 import { OciLayout } from "../packages/registry/dist/layout/index.js";
-import { ROOT, WASMPACK, fmt, median, which } from "./lib.mjs";
+import { ROOT, WASMPACK, fmt, median, wasmpackEnv, which } from "./lib.mjs";
 import { startRegistry } from "./registry.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BIG_RUNS = Number(process.env.BENCH_BIG_RUNS ?? 3);
 const BIG = 256 * 1024 * 1024;
 
-/** Runs a command and returns wall ms and peak RSS (KiB) from GNU time. */
-function measure(file, args, env = {}) {
+/** Runs a command and returns wall ms and peak RSS (KiB) from GNU time (Debian package time). */
+function measure(file, args, env = process.env) {
   const start = performance.now();
-  const result = spawnSync("/usr/bin/time", ["-f", "%M", file, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+  const result = spawnSync("/usr/bin/time", ["-f", "%M", file, ...args], { encoding: "utf8", env });
   const ms = performance.now() - start;
   if (result.status !== 0) throw new Error(`${file} ${args.join(" ")} failed: ${result.stderr}`);
   const rssKiB = Number(result.stderr.trim().split("\n").at(-1));
@@ -29,22 +29,23 @@ function measure(file, args, env = {}) {
 
 const crane = which("crane");
 const work = mkdtempSync(join(tmpdir(), "wasmpack-bench-push-"));
+const env = wasmpackEnv(work);
 const registry = await startRegistry();
 try {
   // The image: examples/wasmedge-http as wasmpack builds it.
   const example = join(work, "example");
-  const built = spawnSync(process.execPath, [WASMPACK, "build", join(ROOT, "examples/wasmedge-http"), "-o", example, "--tag", "bench", "-q"]);
+  const built = spawnSync(process.execPath, [WASMPACK, "build", join(ROOT, "examples/wasmedge-http"), "-o", example, "--tag", "bench", "-q"], { encoding: "utf8", env });
   if (built.status !== 0) throw new Error(`wasmpack build failed: ${built.stderr}`);
   const big = join(work, "big");
   await writeBigImage(big);
 
   const tools = {
-    wasmpack: (layout, ref) => measure(process.execPath, [WASMPACK, "push", ref, "--from", layout, "-q"]),
+    wasmpack: (layout, ref) => measure(process.execPath, [WASMPACK, "push", ref, "--from", layout, "-q"], env),
     skopeo: (layout, ref) => measure("skopeo", ["copy", "--quiet", "--insecure-policy", "--dest-tls-verify=false", `oci:${layout}:bench`, `docker://${ref}`]),
     ...(crane ? { crane: (layout, ref) => measure(crane, ["push", "--insecure", layout, ref]) } : {}),
   };
   const names = Object.keys(tools);
-  console.log(`registry ${registry.host}; tools: ${names.join(", ")}${crane ? "" : " (no crane: go install github.com/google/go-containerregistry/cmd/crane@v0.21.9)"}`);
+  console.log(`registry ${registry.host}; tools: ${names.join(", ")}${crane ? "" : " (no crane: scripts/install-deps.sh builds it into .tools/bin when Go is installed)"}`);
 
   // Cold pushes go to a registry started for that one push: skopeo remembers where it has seen a
   // blob (its blob-info cache) and would mount it from an earlier tool's repository instead.

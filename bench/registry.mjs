@@ -15,21 +15,29 @@ function freePort() {
   });
 }
 
+/** Starts the registry and waits until /v2/ answers; throws, with what it printed, when it exits or never answers. */
 export async function startRegistry() {
   const dir = mkdtempSync(join(tmpdir(), "wasmpack-bench-registry-"));
   const port = await freePort();
   writeFileSync(join(dir, "config.yml"), `version: 0.1\nlog: { level: error }\nstorage: { filesystem: { rootdirectory: ${dir}/data } }\nhttp: { addr: 127.0.0.1:${port} }\n`);
-  const child = spawn("docker-registry", ["serve", join(dir, "config.yml")], { stdio: "ignore" });
-  for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.ok, () => false);
-    if (ok) break;
+  const child = spawn("docker-registry", ["serve", join(dir, "config.yml")], { stdio: ["ignore", "ignore", "pipe"] });
+  let output = "";
+  let exited;
+  child.stderr.on("data", (chunk) => (output += chunk));
+  child.on("exit", (code, signal) => (exited = signal ?? code));
+  child.on("error", (error) => (exited = error.message)); // not installed
+  const stop = () => {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 10_000;
+  while (exited === undefined && Date.now() < deadline) {
+    const ok = await fetch(`http://127.0.0.1:${port}/v2/`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    if (ok) return { host: `127.0.0.1:${port}`, stop };
     await new Promise((r) => setTimeout(r, 100));
   }
-  return {
-    host: `127.0.0.1:${port}`,
-    stop() {
-      child.kill();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  stop();
+  const why = exited === undefined ? "did not answer within 10 s" : `exited (${exited})`;
+  throw new Error(`docker-registry on 127.0.0.1:${port} ${why}${output ? `:\n${output}` : ""}`);
 }

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, WASMPACK, timed } from "./lib.mjs";
+import { ROOT, WASMPACK, timed, wasmpackEnv } from "./lib.mjs";
 
 const GOAL = 100_000;
 const BUILDS = [
@@ -18,12 +18,13 @@ const BUILDS = [
 ];
 
 const work = mkdtempSync(join(tmpdir(), "wasmpack-sizes-"));
+const env = wasmpackEnv(work);
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
 try {
   const rows = [];
   BUILDS.forEach(({ example, args }, i) => {
     const out = join(work, String(i));
-    const result = JSON.parse(timed(process.execPath, [WASMPACK, "build", join(ROOT, "examples", example), "-o", out, "--json", "-q", ...args]).stdout);
+    const result = JSON.parse(timed(process.execPath, [WASMPACK, "build", join(ROOT, "examples", example), "-o", out, "--json", "-q", ...args], { env }).stdout);
     const [wasm] = result.wasm;
     const options = args.filter((a, k) => a !== "--format" && args[k - 1] !== "--format").join(" ") || "(defaults)";
     for (const image of result.images) {

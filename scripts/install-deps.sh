@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PNPM_VERSION=10.34.8
+# package.json's "packageManager": "pnpm@X.Y.Z" (a "+sha512..." suffix allowed) is the one place it is written.
+PNPM_VERSION="$(node -p 'require("./package.json").packageManager.replace(/^pnpm@/, "").split("+")[0]')"
 CRANE_VERSION=v0.21.9
 WASMTIME_PY_VERSION=50.0.1
 DEBIAN_PACKAGES=(
@@ -14,6 +15,7 @@ DEBIAN_PACKAGES=(
   apache2-utils openssl                        # htpasswd and certificates for the auth registries
   tinyproxy                                    # a real HTTP proxy for the HTTP(S)_PROXY tests
   python3-pip                                  # pip for Python's wasmtime, which runs the examples' tests
+  time                                         # GNU /usr/bin/time: bench:push reads wasmpack's peak RSS from it
 )
 
 missing=()
@@ -41,11 +43,17 @@ if ! python3 -c "import wasmtime" 2>/dev/null; then
 fi
 
 # crane serves a second registry implementation to the tests and is a peer in bench:push. It
-# builds from the Go module proxy in about a minute; without Go those tests say so and skip.
-GOBIN_DIR="$(go env GOPATH 2>/dev/null || true)/bin"
-if command -v go >/dev/null && [[ ! -x "$GOBIN_DIR/crane" ]]; then
-  echo "installing crane $CRANE_VERSION" >&2
-  go install "github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION"
+# builds from the Go module proxy in about a minute into .tools/bin (gitignored), where the tests
+# and the benchmark look after PATH. It is optional: without it (no Go, no network) those tests
+# skip, so a failed install must not stop the setup.
+if [[ -x .tools/bin/crane ]] || command -v crane >/dev/null; then
+  : # already there
+elif ! command -v go >/dev/null; then
+  echo "crane not installed (no Go to build it with); its tests skip" >&2
+else
+  echo "installing crane $CRANE_VERSION into .tools/bin" >&2
+  GOBIN="$PWD/.tools/bin" go install "github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION" ||
+    echo "crane not installed (go install github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION failed); its tests skip" >&2
 fi
 
 pnpm install --frozen-lockfile --silent

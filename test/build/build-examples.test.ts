@@ -1,25 +1,10 @@
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, runCommand, runWasmpack } from "../support/cli.js";
+import { EXAMPLE, buildOk, type BuildJson } from "../support/build.js";
+import { REPO_ROOT, runCommand } from "../support/cli.js";
 import { layoutIndex, skopeoInspect, umociUnpack } from "../support/judges.js";
 import { tempDir } from "../support/temp.js";
-
-interface BuildJson {
-  digest: string;
-  tag: string;
-  runtime: string;
-  size: number;
-  layout: string;
-  wasm: { path: string; imagePath: string; size: number }[];
-}
-
-async function buildExample(name: string, output: string, extra: string[] = [], env: Record<string, string> = {}): Promise<BuildJson> {
-  const result = await runWasmpack(["build", join(REPO_ROOT, "examples", name), "-o", output, "--json", ...extra], { env });
-  expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  expect(result.exitCode, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as BuildJson;
-}
 
 async function listTree(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
@@ -37,7 +22,7 @@ describe("wasmpack build examples/wasmedge-http", () => {
   let first: BuildJson;
   beforeAll(async () => {
     dir = await tempDir();
-    first = await buildExample("wasmedge-http", join(dir, "a"));
+    first = await buildOk(EXAMPLE("wasmedge-http"), join(dir, "a"));
   });
 
   it("writes a compat-smart wasi/wasm image that skopeo reads", async () => {
@@ -68,19 +53,19 @@ describe("wasmpack build examples/wasmedge-http", () => {
   });
 
   it("gives the same digest when built again, and follows --variant and SOURCE_DATE_EPOCH", async () => {
-    const again = await buildExample("wasmedge-http", join(dir, "b"));
+    const again = await buildOk(EXAMPLE("wasmedge-http"), join(dir, "b"));
     expect(again.digest).toBe(first.digest);
-    const compat = await buildExample("wasmedge-http", join(dir, "c"), ["--variant", "compat"]);
+    const compat = await buildOk(EXAMPLE("wasmedge-http"), join(dir, "c"), ["--variant", "compat"]);
     const manifest = await skopeoInspect(compat.layout, "0.1.0", "manifest");
     expect((manifest["annotations"] as Record<string, string>)["module.wasm.image/variant"]).toBe("compat");
-    const dated = await buildExample("wasmedge-http", join(dir, "d"), [], { SOURCE_DATE_EPOCH: "1700000000" });
+    const dated = await buildOk(EXAMPLE("wasmedge-http"), join(dir, "d"), [], { env: { SOURCE_DATE_EPOCH: "1700000000" } });
     expect(dated.digest).not.toBe(first.digest);
     expect((await skopeoInspect(dated.layout, "0.1.0"))["Created"]).toBe("2023-11-14T22:13:20Z");
   });
 
   it("writes --oci-archive, --platform, --tag, --annotation and --label where asked", async () => {
     const archive = join(dir, "image.tar");
-    const result = await buildExample("wasmedge-http", join(dir, "e"), [
+    const result = await buildOk(EXAMPLE("wasmedge-http"), join(dir, "e"), [
       "--oci-archive", archive, "--platform", "wasip1/wasm", "--tag", "dev",
       "--annotation", "org.example/team=wasm", "--label", "tier=edge",
     ]);
@@ -101,7 +86,7 @@ describe("wasmpack build examples/spin-hello", () => {
   let first: BuildJson;
   beforeAll(async () => {
     dir = await tempDir();
-    first = await buildExample("spin-hello", join(dir, "a"));
+    first = await buildOk(EXAMPLE("spin-hello"), join(dir, "a"));
   });
 
   it("writes the spin.toml layout: /spin.toml and the module at its source path, entrypoint /", async () => {
@@ -122,7 +107,7 @@ describe("wasmpack build examples/spin-hello", () => {
   });
 
   it("is reproducible", async () => {
-    const again = await buildExample("spin-hello", join(dir, "b"));
+    const again = await buildOk(EXAMPLE("spin-hello"), join(dir, "b"));
     expect(again.digest).toBe(first.digest);
     const index = await layoutIndex(again.layout);
     expect((index["manifests"] as { digest: string }[]).map((m) => m.digest)).toEqual([first.digest]);

@@ -11,9 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const CARGO = "/usr/bin/cargo";
-export const RUSTC = "/usr/bin/rustc";
-export const TARGET = "wasm32-wasi";
+const CARGO = "/usr/bin/cargo";
+const RUSTC = "/usr/bin/rustc";
+const TARGET = "wasm32-wasi";
+const CARGO_TIMEOUT_MS = 300_000;
+/** For the beforeAll that calls buildExample: a minute above cargo's own limit, so cargo's error is the one reported. */
+export const BUILD_HOOK_TIMEOUT_MS = CARGO_TIMEOUT_MS + 60_000;
 const INSTALL_HINT = "apt-get install rustc cargo libstd-rust-dev-wasm32 wasi-libc";
 
 export const EXAMPLES_DIR = fileURLToPath(new URL("../../examples/", import.meta.url));
@@ -52,7 +55,7 @@ function cargoBuild(cwd: string, targetDir: string): Promise<void> {
   }
   const args = ["build", "--release", "--locked", "--offline", "--target", TARGET];
   return new Promise((resolve, reject) => {
-    execFile(CARGO, args, { cwd, env, timeout: 300_000, maxBuffer: 16 << 20 }, (err, _stdout, stderr) => {
+    execFile(CARGO, args, { cwd, env, timeout: CARGO_TIMEOUT_MS, maxBuffer: 16 << 20 }, (err, _stdout, stderr) => {
       if (!err) return resolve();
       const hint = /can't find crate for `std`/.test(stderr) ? `\n(the wasm32-wasi std is missing: ${INSTALL_HINT})` : "";
       reject(new Error(`cargo ${args.join(" ")} failed in ${cwd}:\n${stderr}${hint}`, { cause: err }));

@@ -43,7 +43,7 @@ export async function exchange(
   }
 }
 
-export function parseResponse(raw: Buffer): Omit<RawResponse, "closedByServer"> {
+function parseResponse(raw: Buffer): Omit<RawResponse, "closedByServer"> {
   const text = raw.toString("latin1");
   const headEnd = text.indexOf("\r\n\r\n");
   if (headEnd < 0) throw new Error(`incomplete response: ${JSON.stringify(text)}`);

@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLES_DIR, buildExample, type BuiltExample } from "./build-example.js";
+import { BUILD_HOOK_TIMEOUT_MS, EXAMPLES_DIR, buildExample, type BuiltExample } from "./build-example.js";
 import { runWagi } from "./wagi.js";
 import { compile, wasm, type WasmModule } from "./webassembly.js";
 
@@ -14,7 +14,7 @@ let module: WasmModule;
 beforeAll(async () => {
   built = await buildExample("spin-hello", "spin_hello");
   module = compile(built.bytes);
-});
+}, BUILD_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   await built?.remove();

@@ -90,7 +90,7 @@ async function runCommand(
  * `Name: value`; `Content-Type` or `Location` is required; `Status: CODE [text]` sets the status;
  * `Location` without `Status` means 302.
  */
-export function parseWagiOutput(stdout: Buffer): Omit<WagiResponse, "exitCode" | "stderr"> {
+function parseWagiOutput(stdout: Buffer): Omit<WagiResponse, "exitCode" | "stderr"> {
   if (stdout.length === 0) throw new Error("the module wrote nothing to stdout");
   const blank = /\r?\n\r?\n/.exec(stdout.toString("latin1"));
   if (!blank) throw new Error("no blank line between headers and body");

@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runModule, serveModule, type RunningModule } from "../support/wasm-runner/run-wasmedge.js";
-import { buildExample, type BuiltExample } from "./build-example.js";
+import { BUILD_HOOK_TIMEOUT_MS, buildExample, type BuiltExample } from "./build-example.js";
 import { exchange, type RawResponse } from "./raw-http.js";
 import { WASI_PREVIEW1_MODULE, formatSignature, wasiPreview1, wasmEdgeServerSockets } from "./wasi-preview1.js";
 import { functionImports } from "./wasm-binary.js";
@@ -14,7 +14,7 @@ let built: BuiltExample;
 
 beforeAll(async () => {
   built = await buildExample("wasmedge-http", "wasmedge-http");
-});
+}, BUILD_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   await built?.remove();

@@ -6,9 +6,10 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { lastLine } from "../support/cli.js";
-import { layoutIndex } from "../support/judges.js";
+import { EXAMPLE, build, buildOk, type BuildJson } from "../support/build.js";
+import { layoutIndex, skopeoInspect } from "../support/judges.js";
 import { tempDir } from "../support/temp.js";
-import { EXAMPLE, build, buildOk, manifestOf, readBlob, skopeoRawManifest, type BuildJson } from "./support.js";
+import { manifestOf, readBlob } from "./support.js";
 
 const digests = (result: BuildJson) => Object.fromEntries(result.images.map((i) => [i.tag, i.digest]));
 
@@ -27,7 +28,7 @@ describe("examples/wasmedge-http as compat and wasm-artifact", () => {
     ]);
     expect([first.digest, first.tag, first.format]).toEqual([first.images[0]!.digest, "0.1.0", "compat"]);
     for (const image of first.images) {
-      const raw = await skopeoRawManifest(first.layout, image.tag);
+      const raw = await skopeoInspect(first.layout, image.tag, "manifest");
       expect(raw["mediaType"]).toBe("application/vnd.oci.image.manifest.v1+json");
       const { descriptor } = await manifestOf(first.layout, image.tag);
       expect(descriptor.digest).toBe(image.digest);
@@ -76,7 +77,7 @@ describe("examples/spin-hello as spin-layout, spin-artifact and wasm-artifact", 
       ["wasm-artifact", "0.1.0-wasm", "wasip1/wasm"],
     ]);
     for (const image of first.images) {
-      const raw = await skopeoRawManifest(first.layout, image.tag);
+      const raw = await skopeoInspect(first.layout, image.tag, "manifest");
       expect(raw["schemaVersion"]).toBe(2);
       expect(raw["mediaType"]).toBe("application/vnd.oci.image.manifest.v1+json");
       expect(raw["manifests"]).toBeUndefined();

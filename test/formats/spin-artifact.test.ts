@@ -7,8 +7,10 @@ import { execFileSync } from "node:child_process";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLE, buildOk } from "../support/build.js";
+import { skopeoInspect } from "../support/judges.js";
 import { tempDir, writeTree } from "../support/temp.js";
-import { EXAMPLE, buildOk, manifestOf, readBlob, readJsonBlob, sha256Hex, skopeoRawManifest, type Manifest } from "./support.js";
+import { manifestOf, readBlob, readJsonBlob, sha256Hex, type Manifest } from "./support.js";
 
 interface ContentRef {
   digest: string;
@@ -48,7 +50,7 @@ async function readArtifact(layout: string, tag: string): Promise<{ manifest: Ma
   const digests = manifest.layers.map((l) => l.digest);
   expect(new Set(digests).size).toBe(digests.length); // deduplicated
   expect(manifest.layers.length).toBeLessThan(500);
-  const skopeo = await skopeoRawManifest(layout, tag);
+  const skopeo = await skopeoInspect(layout, tag, "manifest");
   expect(skopeo).toEqual(manifest);
   return { manifest, locked: await readJsonBlob<LockedApp>(layout, lockedLayer.digest) };
 }
@@ -144,7 +146,7 @@ message = "{{ greeting }}"
       "assets/blob.bin": "y".repeat(129),
       "assets/edge.txt": "z".repeat(128),
     });
-    const built = await buildOk(app, join(root, "small-oci"), ["--format", "spin-artifact"], { SOURCE_DATE_EPOCH: "1700000000" });
+    const built = await buildOk(app, join(root, "small-oci"), ["--format", "spin-artifact"], { env: { SOURCE_DATE_EPOCH: "1700000000" } });
     const { manifest, locked } = await readArtifact(built.layout, built.tag);
     await expectRefsResolve(built.layout, manifest, locked);
     expect(manifest.layers.map((l) => l.mediaType)).toEqual([
@@ -165,7 +167,7 @@ message = "{{ greeting }}"
     expect(api).toMatchObject({ env: { MODE: "api" }, config: { message: "{{ greeting }}" }, metadata: { allowed_outbound_hosts: ["https://example.com"] } });
     expect(api.source.digest).toBe(web.source.digest);
     expect(manifest.annotations?.["org.opencontainers.image.created"]).toBe("2023-11-14T22:13:20Z");
-    const again = await buildOk(app, join(root, "small-oci-2"), ["--format", "spin-artifact"], { SOURCE_DATE_EPOCH: "1700000000" });
+    const again = await buildOk(app, join(root, "small-oci-2"), ["--format", "spin-artifact"], { env: { SOURCE_DATE_EPOCH: "1700000000" } });
     expect(again.digest).toBe(built.digest);
   });
 

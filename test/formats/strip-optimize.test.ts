@@ -7,8 +7,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runWagi } from "../examples/wagi.js";
 import { compile } from "../examples/webassembly.js";
+import { EXAMPLE, buildOk, type BuildJson } from "../support/build.js";
 import { tempDir } from "../support/temp.js";
-import { EXAMPLE, buildOk, manifestOf, readBlob, webAssembly, type BuildJson } from "./support.js";
+import { manifestOf, readBlob, webAssembly } from "./support.js";
 
 /** spin-hello with `strip = false` and debug info, so rustc leaves name, producers and .debug_* sections. */
 async function unstrippedSpinHello(root: string): Promise<string> {

@@ -8,12 +8,14 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLE, build, buildOk, type BuildJson } from "../support/build.js";
 import { lastLine } from "../support/cli.js";
+import { skopeoInspect } from "../support/judges.js";
 import { tempDir, writeTree } from "../support/temp.js";
-import { EXAMPLE, build, buildOk, manifestOf, readBlob, readJsonBlob, sha256Hex, skopeoRawManifest, type BuildJson, type Manifest } from "./support.js";
+import { PYTHON, assertRunnerAvailable } from "../support/wasm-runner/run-wasmedge.js";
+import { manifestOf, readBlob, readJsonBlob, sha256Hex, type Manifest } from "./support.js";
 
 const RUN_COMPONENT = fileURLToPath(new URL("./run_component.py", import.meta.url));
-const PYTHON = process.env["PYTHON"] ?? "python3";
 
 interface WasmConfig {
   created: string;
@@ -49,7 +51,7 @@ async function expectWasmArtifact(layout: string, tag: string, wasmFile: string,
   expect(layerDescriptor!.digest).toBe(sha256Hex(layer));
   // No wall clock unless asked for.
   expect(manifest.annotations?.["org.opencontainers.image.created"]).toBeUndefined();
-  const skopeo = await skopeoRawManifest(layout, tag);
+  const skopeo = await skopeoInspect(layout, tag, "manifest");
   expect(skopeo).toEqual(manifest);
   return { manifest, config, layer };
 }
@@ -69,7 +71,7 @@ describe("wasm-artifact of a core module", () => {
 
   it("writes created from SOURCE_DATE_EPOCH into the config and the manifest annotation", async () => {
     const dir = await tempDir();
-    const built = await buildOk(EXAMPLE("wasmedge-http"), join(dir, "dated"), ["--format", "wasm-artifact"], { SOURCE_DATE_EPOCH: "1700000000" });
+    const built = await buildOk(EXAMPLE("wasmedge-http"), join(dir, "dated"), ["--format", "wasm-artifact"], { env: { SOURCE_DATE_EPOCH: "1700000000" } });
     const { manifest } = await manifestOf(built.layout, built.tag);
     expect((await readJsonBlob<WasmConfig>(built.layout, manifest.config.digest)).created).toBe("2023-11-14T22:13:20Z");
     expect(manifest.annotations?.["org.opencontainers.image.created"]).toBe("2023-11-14T22:13:20Z");
@@ -104,8 +106,7 @@ describe("wasm-artifact of spin-hello made a component with --component command"
   });
 
   it("runs under Wasmtime, taken from the layout's layer blob, and answers a Wagi request", async () => {
-    const probe = spawnSync(PYTHON, ["-c", "import wasmtime"], { encoding: "utf8" });
-    if (probe.status !== 0) throw new Error(`${PYTHON} has no wasmtime package (python3 -m pip install wasmtime==50.0.1): ${probe.stderr}`);
+    assertRunnerAvailable();
     const stdin = join(dir, "stdin");
     const stdout = join(dir, "stdout");
     await writeFile(stdin, "hello, component");

@@ -1,10 +1,11 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLE, buildJson } from "../support/build.js";
+import { TOML, YAML } from "../support/builder-deps.js";
 import { REPO_ROOT, lastLine, runWasmpack } from "../support/cli.js";
 import { startRegistry, type RunningRegistry } from "../support/registry/index.js";
 import { tempDir } from "../support/temp.js";
-import { TOML, YAML } from "./builder-deps.js";
 import { validateStrict } from "./strict-schema.js";
 
 type K8sObject = Record<string, any> & { apiVersion: string; kind: string };
@@ -13,9 +14,7 @@ let dir: string;
 const digests: Record<string, string> = {};
 
 async function build(example: string, output: string, extra: string[] = []): Promise<string> {
-  const result = await runWasmpack(["build", join(REPO_ROOT, "examples", example), "-o", output, "--json", "-q", ...extra], { env: { XDG_STATE_HOME: join(dir, "state") } });
-  expect(result.exitCode, result.stderr).toBe(0);
-  return (JSON.parse(result.stdout) as { digest: string }).digest;
+  return (await buildJson(EXAMPLE(example), output, ["-q", ...extra], { env: { XDG_STATE_HOME: join(dir, "state") } })).digest;
 }
 
 beforeAll(async () => {

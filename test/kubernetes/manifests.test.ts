@@ -1,4 +1,4 @@
-import { YAML } from "./builder-deps.js";
+import { YAML } from "../support/builder-deps.js";
 import { describe, expect, it } from "vitest";
 import { generateManifests, toYaml, type Deployment, type KubernetesObject, type RuntimeClass, type Service, type WorkloadOptions } from "@wasmpack/builder";
 import { validateStrict } from "./strict-schema.js";

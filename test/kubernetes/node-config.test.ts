@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { nodeConfig, type NodeConfig, type NodeConfigOptions } from "@wasmpack/builder";
-import { TOML, YAML } from "./builder-deps.js";
+import { TOML, YAML } from "../support/builder-deps.js";
 import { validateStrict } from "./strict-schema.js";
 
 type Table = Record<string, any>;

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXAMPLE, buildJson } from "../support/build.js";
 import { REPO_ROOT, lastLine, runCommand, runWasmpack, type CliResult } from "../support/cli.js";
 import { layoutDigest, skopeoCopy, startRegistry, startTokenRegistry, type RunningRegistry, type TokenRegistry } from "../support/registry/index.js";
 import { tempDir } from "../support/temp.js";
@@ -23,9 +24,7 @@ function expectNoSecret(result: CliResult) {
 }
 
 async function buildSpinHello(box: Awaited<ReturnType<typeof sandbox>>, extra: string[] = []): Promise<{ digest: string; layout: string }> {
-  const built = await box.wasmpack(["build", join(REPO_ROOT, "examples/spin-hello"), "-o", join(box.root, "oci"), "--json", "-q", ...extra]);
-  expect(built.exitCode, built.stderr).toBe(0);
-  return JSON.parse(built.stdout) as { digest: string; layout: string };
+  return buildJson(EXAMPLE("spin-hello"), join(box.root, "oci"), ["-q", ...extra], { cwd: box.cwd, env: box.env });
 }
 
 

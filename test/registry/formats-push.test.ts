@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, runWasmpack } from "../support/cli.js";
 import { layoutDigest, skopeoDigest, startRegistry, type RunningRegistry } from "../support/registry/index.js";
 import { tempDir } from "../support/temp.js";
+import { PYTHON } from "../support/wasm-runner/run-wasmedge.js";
 
 const RUN_COMPONENT = fileURLToPath(new URL("../formats/run_component.py", import.meta.url));
 
@@ -55,7 +56,7 @@ describe("every format of one build, pushed and pulled back", () => {
     const stdin = join(root, "stdin");
     const stdout = join(root, "stdout");
     await writeFile(stdin, "");
-    const run = spawnSync(process.env["PYTHON"] ?? "python3", [RUN_COMPONENT, component, config.component.exports[0]!, stdin, stdout, "REQUEST_METHOD=GET", "PATH_INFO=/pulled", "X_FULL_URL=http://localhost:3000/pulled"], {
+    const run = spawnSync(PYTHON, [RUN_COMPONENT, component, config.component.exports[0]!, stdin, stdout, "REQUEST_METHOD=GET", "PATH_INFO=/pulled", "X_FULL_URL=http://localhost:3000/pulled"], {
       encoding: "utf8",
       timeout: 60_000,
     });

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, runWasmpack } from "../support/cli.js";
+import { EXAMPLE, buildJson, type BuildJson } from "../support/build.js";
+import { runWasmpack } from "../support/cli.js";
 import { findCrane, layoutDigest, skopeoCopy, startCraneRegistry } from "../support/registry/index.js";
 import { tempDir } from "../support/temp.js";
 
@@ -11,15 +12,13 @@ const crane = findCrane();
 describe.skipIf(!crane)("push and pull against go-containerregistry's registry (crane registry serve)", () => {
   let registry: Awaited<ReturnType<typeof startCraneRegistry>>;
   let root: string;
-  let built: { digest: string; layout: string; images: { tag: string; digest: string }[] };
+  let built: BuildJson;
   const env = () => ({ HOME: join(root, "home"), XDG_STATE_HOME: join(root, "state") });
 
   beforeAll(async () => {
     registry = await startCraneRegistry(crane!);
     root = await tempDir();
-    const result = await runWasmpack(["build", join(REPO_ROOT, "examples/wasmedge-http"), "-o", join(root, "oci"), "--json", "-q"], { env: env() });
-    expect(result.exitCode, result.stderr).toBe(0);
-    built = JSON.parse(result.stdout);
+    built = await buildJson(EXAMPLE("wasmedge-http"), join(root, "oci"), ["-q"], { env: env() });
   });
   afterAll(() => registry?.stop());
 

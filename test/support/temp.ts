@@ -3,10 +3,15 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll } from "vitest";
 
-/** A temp directory removed after the test file. */
+// One afterAll, registered when a test file imports this module: a hook registered later, from
+// inside a beforeAll or a test, is never run by vitest, and its directory would be left behind.
+const made: string[] = [];
+afterAll(() => Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true }))));
+
+/** A temp directory removed after the test file (also when made in a beforeAll or a test). */
 export async function tempDir(prefix = "wasmpack-test-"): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  made.push(dir);
   return dir;
 }
 

@@ -1,19 +1,20 @@
 // Builds test images with the builder's own pieces: the plans `wasmpack build` makes
-// (planCompatImage, planSpinLayoutImage) and assembleImage, which writes them into a real OCI
+// (planCompatImage, planSpinLayoutImage) and assembleManifest, which writes them into a real OCI
 // layout. A bad image is a good plan with one thing changed.
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { OciLayout } from "@wasmpack/registry/layout";
-import { assembleImage } from "../../packages/builder/src/image/assemble-image.js";
+import { epochToRfc3339 } from "@wasmpack/registry/oci";
+import { assembleManifest } from "../../packages/builder/src/image/assemble-manifest.js";
 import { planCompatImage } from "../../packages/builder/src/image/compat-image.js";
-import type { ImagePlan } from "../../packages/builder/src/image/image-plan.js";
+import { rootfsManifestPlan, type ImagePlan } from "../../packages/builder/src/image/image-plan.js";
 import { planSpinLayoutImage } from "../../packages/builder/src/image/spin-layout-image.js";
 import type { BuildSettings } from "../../packages/builder/src/project/settings.js";
-import { importFromBuilder } from "../kubernetes/builder-deps.js";
+import { importFromBuilder } from "../support/builder-deps.js";
 
 export const TAG = "test";
 
-export function settings(overrides: Partial<BuildSettings> = {}): BuildSettings {
+function settings(overrides: Partial<BuildSettings> = {}): BuildSettings {
   return {
     runtime: "wasmedge",
     variant: "compat-smart",
@@ -45,23 +46,17 @@ export function spinPlan(manifestText: string, components: { sourcePath: string;
 /** Assembles the plan into a fresh layout at `dir`, tagged TAG, as `wasmpack build` does. */
 export async function writeLayout(dir: string, plan: ImagePlan): Promise<string> {
   const layout = await OciLayout.create(dir);
-  const image = await assembleImage(plan, layout);
+  const image = await assembleManifest(rootfsManifestPlan(plan, epochToRfc3339(plan.sourceDateEpoch)), layout);
   await layout.tag(TAG, image.manifest);
   return dir;
 }
 
 interface Jco {
-  parse(wat: string): Promise<Uint8Array>;
   componentEmbed(opts: { dummy: boolean; witSource: string; world: string }): Promise<Uint8Array>;
   componentNew(bytes: Uint8Array, adapters?: [string, Uint8Array][]): Promise<Uint8Array>;
   preview1AdapterCommandPath(): URL;
 }
 const jco = () => importFromBuilder<Jco>("@bytecodealliance/jco");
-
-/** A core module from WebAssembly text. */
-export async function wat(text: string): Promise<Uint8Array> {
-  return (await jco()).parse(text);
-}
 
 /**
  * A real `wasi:http/proxy` component: jco's bundled WASI 0.2.12 WIT, a dummy core module that

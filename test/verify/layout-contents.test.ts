@@ -9,8 +9,8 @@ import { imageContentsFromLayout, openLayoutImage, verifyImage } from "@wasmpack
 import { OciLayout } from "@wasmpack/registry/layout";
 import { MediaType, encodeImageConfig, encodeManifest, type Descriptor, type Digest } from "@wasmpack/registry/oci";
 import { tempDir } from "../support/temp.js";
-import { importFromBuilder } from "../kubernetes/builder-deps.js";
-import { wat } from "./corpus.js";
+import { wat } from "../../packages/builder/test/support/wat.js";
+import { importFromBuilder } from "../support/builder-deps.js";
 
 type TarStream = typeof import("tar-stream");
 type Entry = { name: string; type?: "file" | "directory" | "symlink" | "link"; body?: string | Uint8Array; linkname?: string };

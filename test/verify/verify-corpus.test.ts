@@ -5,9 +5,11 @@ import { imageContentsFromLayout, imageContentsFromPlan, verifyImage, type Clust
 import { OciLayout } from "@wasmpack/registry/layout";
 import { encodeIndex } from "@wasmpack/registry/oci";
 import type { ImagePlan } from "../../packages/builder/src/image/image-plan.js";
-import { REPO_ROOT, lastLine, runWasmpack } from "../support/cli.js";
+import { EXAMPLE, buildJson } from "../support/build.js";
+import { lastLine, runWasmpack } from "../support/cli.js";
 import { tempDir } from "../support/temp.js";
-import { TAG, commandComponent, compatPlan, component, httpProxyComponent, spinPlan, wasmFile, wat, writeLayout } from "./corpus.js";
+import { wat } from "../../packages/builder/test/support/wat.js";
+import { TAG, commandComponent, compatPlan, component, httpProxyComponent, spinPlan, wasmFile, writeLayout } from "./corpus.js";
 
 const SPIN_TOML = (source: string, extra = "") => `spin_manifest_version = 2
 [application]
@@ -25,9 +27,7 @@ let wasmedgeHttp: Uint8Array; // the example: imports WasmEdge's socket extensio
 let spinHello: Uint8Array; // the example: a WASI preview 1 command
 
 async function buildExampleModule(example: string): Promise<Uint8Array> {
-  const result = await runWasmpack(["build", join(REPO_ROOT, "examples", example), "-o", join(dir, `${example}-oci`), "--json", "-q"], { env: { XDG_STATE_HOME: join(dir, "state") } });
-  expect(result.exitCode, result.stderr).toBe(0);
-  const built = JSON.parse(result.stdout) as { wasm: { path: string }[] };
+  const built = await buildJson(EXAMPLE(example), join(dir, `${example}-oci`), ["-q"], { env: { XDG_STATE_HOME: join(dir, "state") } });
   return readFile(built.wasm[0]!.path);
 }
 

@@ -6,20 +6,15 @@ export interface Console {
   result(text: string): void;
   /** One JSON document on stdout. */
   json(value: unknown): void;
-  /** An error line (stderr), shown even with --quiet. */
-  error(line: string): void;
 }
 
-export function createConsole(options: { quiet?: boolean; stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {}): Console {
-  const stdout = options.stdout ?? process.stdout;
-  const stderr = options.stderr ?? process.stderr;
+export function createConsole(options: { quiet?: boolean | undefined } = {}): Console {
   return {
     info: (line) => {
-      if (!options.quiet) stderr.write(`${line}\n`);
+      if (!options.quiet) process.stderr.write(`${line}\n`);
     },
-    result: (text) => stdout.write(`${text}\n`),
-    json: (value) => stdout.write(`${JSON.stringify(value, null, 2)}\n`),
-    error: (line) => stderr.write(`${line}\n`),
+    result: (text) => process.stdout.write(`${text}\n`),
+    json: (value) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
   };
 }
 

@@ -1,6 +1,8 @@
 import { homedir } from "node:os";
 import type { Command } from "commander";
-import type { RegistryClientOptions } from "@wasmpack/registry";
+import type { ImageView, RegistryClientOptions } from "@wasmpack/registry";
+import type { Reference } from "@wasmpack/registry/oci";
+import { collect } from "./flags.js";
 
 /** Flags every command that talks to a registry takes. */
 export interface RegistryFlags {
@@ -8,8 +10,6 @@ export interface RegistryFlags {
   username?: string;
   concurrency?: string;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function addRegistryOptions(command: Command): Command {
   return command
@@ -39,4 +39,15 @@ export async function registryClientOptions(flags: RegistryFlags, env: Record<st
     insecure: flags.insecureRegistry,
     ...(concurrency ? { concurrency } : {}),
   };
+}
+
+/** The manifest (and config) a registry reference names, read with the client these flags describe. */
+export async function readRemoteImage(reference: Reference, flags: RegistryFlags, env: Record<string, string | undefined>): Promise<ImageView> {
+  const registry = await import("@wasmpack/registry");
+  const repository = registry.openRemote(reference, await registryClientOptions(flags, env));
+  try {
+    return await registry.readImage(registry.remoteSource(repository), reference.digest ?? reference.tag);
+  } finally {
+    await repository.close();
+  }
 }

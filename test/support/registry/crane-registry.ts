@@ -1,13 +1,22 @@
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, join } from "node:path";
+import { REPO_ROOT } from "../cli.js";
 import { freePort } from "./free-port.js";
+import { spawnServer, stopChild, waitUntilUp } from "./registry-process.js";
 
-/** crane from `go install` (scripts/install-deps.sh installs it when Go is on the machine). */
+/** crane on PATH, else in the repository's .tools/bin (where scripts/install-deps.sh has `go install` put it). */
 export function findCrane(): string | undefined {
-  const candidates = [...(process.env["PATH"] ?? "").split(":").map((dir) => join(dir, "crane")), join(process.env["GOPATH"] ?? join(homedir(), "go"), "bin", "crane")];
-  return candidates.find((path) => existsSync(path));
+  const dirs = [...(process.env["PATH"] ?? "").split(delimiter).filter(Boolean), join(REPO_ROOT, ".tools", "bin")];
+  return dirs.map((dir) => join(dir, "crane")).find(isExecutable);
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -15,21 +24,17 @@ export function findCrane(): string | undefined {
  * distribution, on a free loopback port with blobs in memory.
  */
 export async function startCraneRegistry(crane: string): Promise<{ host: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(crane, ["registry", "serve", "--address", `127.0.0.1:${port}`], { stdio: "ignore" });
-  const host = `127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (await fetch(`http://${host}/v2/`).then((r) => r.ok, () => false)) {
-      return {
-        host,
-        stop: async () => {
-          child.kill();
-          await new Promise((resolve) => child.once("exit", resolve));
-        },
-      };
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const host = `127.0.0.1:${await freePort()}`;
+    const server = spawnServer(crane, ["registry", "serve", "--address", host]);
+    try {
+      await waitUntilUp(server, `http://${host}/v2/`);
+      return { host, stop: () => stopChild(server) };
+    } catch (error) {
+      await stopChild(server);
+      lastError = error; // most likely the port was taken in between; try another
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  child.kill();
-  throw new Error(`crane registry serve did not answer on ${host}`);
+  throw lastError;
 }

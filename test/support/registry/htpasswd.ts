@@ -1,7 +1,7 @@
-import { run } from "./run.js";
+import { runOk } from "../cli.js";
 
 /** One bcrypt htpasswd line, as distribution's htpasswd auth reads it (`htpasswd -Bbn`). */
 export async function htpasswdLine(user: string, password: string): Promise<string> {
-  const { stdout } = await run("htpasswd", ["-Bbn", user, password]);
+  const { stdout } = await runOk("htpasswd", ["-Bbn", user, password]);
   return stdout.trim();
 }

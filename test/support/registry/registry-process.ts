@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { freePort } from "./free-port.js";
 import { htpasswdLine } from "./htpasswd.js";
 
@@ -72,17 +72,12 @@ async function launch(dir: string, port: number, auth: Record<string, unknown> |
   // JSON is YAML, and needs no hand-built indentation.
   await writeFile(configPath, JSON.stringify(config, null, 2));
 
-  const child = spawn(REGISTRY_BIN, ["serve", configPath], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-
+  const server = spawnServer(REGISTRY_BIN, ["serve", configPath]);
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilUp(`${url}/v2/`, exited, () => output);
+    await waitUntilUp(server, `${url}/v2/`);
   } catch (error) {
-    await stopChild(child, exited);
+    await stopChild(server);
     throw error;
   }
   return {
@@ -90,20 +85,54 @@ async function launch(dir: string, port: number, auth: Record<string, unknown> |
     port,
     url,
     dir,
-    logs: () => output,
+    logs: server.logs,
     stop: async () => {
-      await stopChild(child, exited);
+      await stopChild(server);
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-async function waitUntilUp(url: string, exited: Promise<number | null>, logs: () => string): Promise<void> {
+/** A server's process, what it printed so far, and its end. */
+export interface ServerProcess {
+  /** The program's name, for messages. */
+  name: string;
+  child: ChildProcess;
+  /** Settles when the process has exited (or never started). */
+  exited: Promise<void>;
+  hasExited(): boolean;
+  logs(): string;
+}
+
+/** Starts a server with its stdout and stderr kept for failure messages. */
+export function spawnServer(file: string, args: string[]): ServerProcess {
+  const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
   let gone = false;
-  void exited.then(() => (gone = true));
-  const deadline = Date.now() + 15_000;
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", (code, signal) => {
+      gone = true;
+      output += `\n[${basename(file)} exited: ${signal ?? code}]`;
+      resolve();
+    });
+    // A program that cannot start (ENOENT) emits no "exit".
+    child.on("error", (error) => {
+      if (child.pid !== undefined) return; // a failed kill of a running process; "exit" follows
+      gone = true;
+      output += `\n[${file} did not start: ${error.message}]`;
+      resolve();
+    });
+  });
+  return { name: basename(file), child, exited, hasExited: () => gone, logs: () => output };
+}
+
+/** Polls `url` until it answers 200 or 401; fails early, with the server's output, when the server exits. */
+export async function waitUntilUp(server: ServerProcess, url: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (gone) throw new Error(`docker-registry exited before answering:\n${logs()}`);
+    if (server.hasExited()) throw new Error(`${server.name} exited before answering ${url}:\n${server.logs()}`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
       await response.arrayBuffer();
@@ -113,14 +142,15 @@ async function waitUntilUp(url: string, exited: Promise<number | null>, logs: ()
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`docker-registry did not answer ${url} within 15 s:\n${logs()}`);
+  throw new Error(`${server.name} did not answer ${url} within ${timeoutMs / 1000} s:\n${server.logs()}`);
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-  await exited;
+/** SIGTERM, SIGKILL after 5 s; returns at once when the process is already gone. */
+export async function stopChild(server: ServerProcess): Promise<void> {
+  if (server.hasExited()) return;
+  server.child.kill("SIGTERM");
+  const timer = setTimeout(() => server.child.kill("SIGKILL"), 5000);
+  await server.exited;
   clearTimeout(timer);
 }
 

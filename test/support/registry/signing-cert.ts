@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { run } from "./run.js";
+import { runOk } from "../cli.js";
 
 export interface SigningCert {
   keyPem: string;
@@ -17,8 +17,8 @@ export interface SigningCert {
 export async function makeSigningCert(dir: string): Promise<SigningCert> {
   const keyPath = join(dir, "token-key.pem");
   const certPath = join(dir, "token-cert.pem");
-  await run("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", keyPath]);
-  await run("openssl", ["req", "-new", "-x509", "-key", keyPath, "-out", certPath, "-days", "2", "-subj", "/CN=wasmpack test token issuer"]);
+  await runOk("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", keyPath]);
+  await runOk("openssl", ["req", "-new", "-x509", "-key", keyPath, "-out", certPath, "-days", "2", "-subj", "/CN=wasmpack test token issuer"]);
   const certPem = await readFile(certPath, "utf8");
   const certDerBase64 = certPem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, "").replace(/\s+/g, "");
   return { keyPem: await readFile(keyPath, "utf8"), certPath, certDerBase64 };

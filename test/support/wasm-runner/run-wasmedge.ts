@@ -2,21 +2,22 @@
 // OS sockets, loopback only) for a module, and stops it again.
 
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../registry/free-port.js";
 
 /** The version CI installs; the runner needs the `wasmtime` module from PyPI. */
-export const WASMTIME_PY_INSTALL = "python3 -m pip install wasmtime==50.0.1";
+const WASMTIME_PY_INSTALL = "python3 -m pip install wasmtime==50.0.1";
 const RUNNER = fileURLToPath(new URL("./wasmedge_sockets.py", import.meta.url));
-const PYTHON = process.env.PYTHON ?? "python3";
+/** The Python that runs wasmtime hosts for the tests ($PYTHON, default python3). */
+export const PYTHON = process.env["PYTHON"] ?? "python3";
 
-/** Fails with the install command when Python or its `wasmtime` package is missing. */
+/** Fails with the install command when Python or its `wasmtime` package (this runner's, and run_component.py's) is missing. */
 export function assertRunnerAvailable(): void {
   const probe = spawnSync(PYTHON, ["-c", "import wasmtime"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) {
     const why = probe.error?.message ?? probe.stderr.trim();
     throw new Error(
-      `The WasmEdge socket runner needs ${PYTHON} with the wasmtime package (${why}). Install it: ${WASMTIME_PY_INSTALL}`,
+      `The wasmtime runners need ${PYTHON} with the wasmtime package (${why}). Install it: ${WASMTIME_PY_INSTALL}`,
     );
   }
 }
@@ -39,7 +40,7 @@ export interface ServeOptions {
 
 export async function serveModule(wasm: string, options: ServeOptions): Promise<RunningModule> {
   assertRunnerAvailable();
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   const child = spawn(PYTHON, [RUNNER, wasm], {
     env: { ...process.env, ...options.env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
@@ -100,16 +101,4 @@ async function stop(child: ChildProcess): Promise<void> {
   const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
   await exited;
   clearTimeout(killer);
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
-    });
-  });
 }

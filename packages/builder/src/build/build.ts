@@ -8,6 +8,7 @@ import { resolveSettings, type BuildFlags, type BuildSettings, type Runtime } fr
 import type { BuildEvent } from "./build-events.js";
 import { checkFileWritable, checkLayoutDir } from "./output-dir.js";
 import { planImage, type ProjectWasm } from "./plan-images.js";
+import { readSpinFiles } from "./spin-files.js";
 import { checkFormatsFit } from "./formats-fit.js";
 import { placePrepared, prepareComponent, prepareWasm, writePreparedFiles, type PreparedComponent } from "./prepare-wasm.js";
 import { verifyImage } from "../verify/verify-image.js";
@@ -113,11 +114,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const built = await buildModules(project, settings, ctx);
   const { wasm, component, files } = await prepare(project, built, formats, options.onEvent);
 
-  // Every plan first: a bad files mount or manifest field fails before the layout exists.
-  const planned = [];
-  for (const { format, tag } of formats.images) {
-    planned.push({ format, tag, ...(await planImage(format, { project, settings, formats, wasm, component })) });
-  }
+  // Every plan first: a bad files mount or manifest field fails before the layout exists. The
+  // mounted files are read once for both Spin formats, hashed only for a spin-artifact.
+  const wants = (format: Format) => formats.images.some((image) => image.format === format);
+  const spinFiles = project.kind === "spin" && (wants("spin-layout") || wants("spin-artifact"))
+    ? await readSpinFiles(project.spin, project.dir, { digests: wants("spin-artifact") })
+    : undefined;
+  const input = { project, settings, formats, wasm, component, spinFiles };
+  const planned = formats.images.map(({ format, tag }) => ({ format, tag, ...planImage(format, input) }));
   await writePreparedFiles(files);
   // Static checks that each rootfs image will start on its runtime, before the layout exists.
   if (flags.verify !== false) {

@@ -1,19 +1,16 @@
-import { parse } from "smol-toml";
 import { Annotation, formatPlatform } from "@wasmpack/registry/oci";
 import type { FormatSettings } from "../formats/format-settings.js";
 import type { Format } from "../formats/formats.js";
 import { INLINE_MAX_SIZE, planSpinArtifact } from "../formats/spin-artifact/spin-artifact.js";
 import { planWasmArtifact } from "../formats/wasm-artifact.js";
-import { rootfsManifestPlan } from "../image/assemble-image.js";
 import { planCompatImage } from "../image/compat-image.js";
-import { standardAnnotations, type ImagePlan } from "../image/image-plan.js";
+import { rootfsManifestPlan, standardAnnotations, type ImagePlan } from "../image/image-plan.js";
 import type { ManifestPlan } from "../image/manifest-plan.js";
 import { planSpinLayoutImage } from "../image/spin-layout-image.js";
 import type { Project } from "../project/read-project.js";
 import type { BuildSettings } from "../project/settings.js";
-import type { TomlTable } from "../project/toml.js";
 import type { PreparedComponent, PreparedWasm } from "./prepare-wasm.js";
-import { spinArtifactMounts, spinLayoutFiles } from "./spin-files.js";
+import { spinArtifactMounts, spinLayoutFiles, type SpinFiles } from "./spin-files.js";
 
 /** A prepared wasm with where spin.toml names it (Spin apps only). */
 export type ProjectWasm = PreparedWasm & { sourcePath?: string };
@@ -26,10 +23,12 @@ export interface PlanInput {
   wasm: ProjectWasm[];
   /** For wasm-artifact, when the wasm is (or was made) a component. */
   component?: PreparedComponent | undefined;
+  /** For spin-layout and spin-artifact: the app's mounted files (digested for spin-artifact), read once by `readSpinFiles`. */
+  spinFiles?: SpinFiles | undefined;
 }
 
-/** The manifest plan of one format, the platform its config states, and the rootfs of a rootfs image (for verify). */
-export async function planImage(format: Format, input: PlanInput): Promise<{ plan: ManifestPlan; platform: string; rootfs?: ImagePlan }> {
+/** The manifest plan of one format, the platform its config states, and the rootfs of a rootfs image (for verify). No I/O. */
+export function planImage(format: Format, input: PlanInput): { plan: ManifestPlan; platform: string; rootfs?: ImagePlan } {
   const { settings, formats, project } = input;
   const meta = projectMeta(project);
   switch (format) {
@@ -44,7 +43,7 @@ export async function planImage(format: Format, input: PlanInput): Promise<{ pla
       const plan = planSpinLayoutImage({
         manifestText: project.spin.manifestText,
         components: input.wasm.map((w) => ({ sourcePath: w.sourcePath!, fromFile: w.fromFile, size: w.size })),
-        extraFiles: await spinLayoutFiles(project.spin, project.dir),
+        extraFiles: spinLayoutFiles(spinFilesOf(input)),
         settings,
         annotations: standardAnnotations(meta),
       });
@@ -53,13 +52,13 @@ export async function planImage(format: Format, input: PlanInput): Promise<{ pla
     case "spin-artifact": {
       if (project.kind !== "spin") throw new Error("spin-artifact needs a Spin project");
       const plan = planSpinArtifact({
-        manifest: parse(project.spin.manifestText) as TomlTable,
+        manifest: project.spin.manifestTable,
         manifestPath: project.spin.manifestPath,
         components: input.wasm.map((w) => ({
           id: w.name,
           wasm: { fromFile: w.fromFile, size: w.size, digest: w.digest, ...(w.size <= INLINE_MAX_SIZE ? { bytes: w.bytes } : {}) },
         })),
-        mounts: await spinArtifactMounts(project.spin, project.dir),
+        mounts: spinArtifactMounts(spinFilesOf(input)),
         labels: settings.labels,
         // `spin registry push` infers these four (and a wall-clock `created`, here only when asked).
         annotations: {
@@ -85,6 +84,11 @@ export async function planImage(format: Format, input: PlanInput): Promise<{ pla
       return { plan, platform: input.component ? "wasip2/wasm" : "wasip1/wasm" };
     }
   }
+}
+
+function spinFilesOf(input: PlanInput): SpinFiles {
+  if (!input.spinFiles) throw new Error("the Spin formats need the app's files read first"); // build() reads them
+  return input.spinFiles;
 }
 
 function created(formats: FormatSettings): Record<string, string> {

@@ -14,8 +14,6 @@ export interface CargoBuildOptions {
   env: CommandEnv;
   /** Defaults to true. */
   release?: boolean;
-  /** Appended to the `cargo build` arguments, e.g. ["--bin", "app"]. */
-  extraArgs?: string[];
   /** cargo's stderr (rendered diagnostics, "Compiling …"), one line at a time. */
   onDiagnostic?: (line: string) => void;
   signal?: AbortSignal;
@@ -49,7 +47,6 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<WasmArtifa
     ...["--target", toolchain.target],
     ...["--message-format", "json-render-diagnostics"],
     ...["--manifest-path", manifestPath],
-    ...(options.extraArgs ?? []),
   ];
   const artifacts: WasmArtifact[] = [];
   const result = await runner(toolchain.cargo, args, {

@@ -1,4 +1,5 @@
 import type { Platform } from "@wasmpack/registry/oci";
+import type { ManifestPlan } from "./manifest-plan.js";
 
 /** A file placed in the image: its path inside the image (relative to `/`) and where its bytes come from. */
 export type ImageFile =
@@ -16,6 +17,28 @@ export interface ImagePlan {
   annotations: Record<string, string>;
   /** Seconds since the epoch for file mtimes and `created`. */
   sourceDateEpoch: number;
+}
+
+/**
+ * A single-layer FROM-scratch image as a manifest plan: one tar+gzip layer of the files, an OCI
+ * image config with that layer's diff_id and the given `created`.
+ */
+export function rootfsManifestPlan(plan: ImagePlan, created: string): ManifestPlan {
+  return {
+    layers: [{ kind: "tar-gzip", files: plan.files, mtime: plan.sourceDateEpoch }],
+    config: {
+      kind: "image",
+      input: {
+        platform: plan.platform,
+        entrypoint: plan.entrypoint,
+        workingDir: plan.workingDir,
+        labels: plan.labels,
+        created,
+        createdBy: "wasmpack build",
+      },
+    },
+    annotations: plan.annotations,
+  };
 }
 
 export const WASM_MODE = 0o755;

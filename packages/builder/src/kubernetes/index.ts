@@ -1,7 +1,7 @@
-export { CLUSTER_RUNTIMES, WASM_VARIANTS, defaultContainerPort, defaultNodeSelector, isClusterRuntime, isWasmVariant, type ClusterRuntime, type WasmVariant } from "./cluster-runtime.js";
+export { CLUSTER_RUNTIMES, WASM_VARIANTS, isClusterRuntime, isWasmVariant, type ClusterRuntime, type WasmVariant } from "./cluster-runtime.js";
 export { generateManifests, type GeneratedManifests } from "./generate-manifests.js";
 export type { Deployment, KubernetesObject, RuntimeClass, Service, ServiceType } from "./kubernetes-objects.js";
 export { toKubernetesName } from "./kubernetes-names.js";
-export { DEFAULT_RESOURCES, type ResourceOverrides } from "./resources.js";
+export type { ResourceOverrides } from "./resources.js";
 export { toYaml } from "./to-yaml.js";
 export type { WorkloadOptions } from "./workload-options.js";

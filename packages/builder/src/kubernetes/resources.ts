@@ -5,7 +5,7 @@ import type { ResourceList, ResourceRequirements } from "./kubernetes-objects.js
  * Sized for a Wasm service, which needs a fraction of a container's memory: the module, its
  * linear memory and the engine (issue 4).
  */
-export const DEFAULT_RESOURCES: ResourceRequirements = {
+const DEFAULT_RESOURCES: ResourceRequirements = {
   requests: { cpu: "50m", memory: "32Mi" },
   limits: { cpu: "200m", memory: "64Mi" },
 };
@@ -44,7 +44,7 @@ const SUFFIX: Record<string, number> = {
 };
 
 /** The numeric value of a quantity that matched QUANTITY, close enough to compare two of them. */
-export function quantityValue(quantity: string): number {
+function quantityValue(quantity: string): number {
   const match = /^([+]?[0-9.]+)(.*)$/.exec(quantity);
   const [, number = "0", suffix = ""] = match ?? [];
   const scale = SUFFIX[suffix] ?? (/^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : 1);

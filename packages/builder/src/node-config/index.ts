@@ -1,2 +1,1 @@
 export { CRIS, formatNodeConfig, nodeConfig, type Cri, type NodeConfig, type NodeConfigOptions, type NodeConfigSection } from "./node-config.js";
-export { DEFAULT_CONTAINERD_VERSION } from "./containerd-version.js";

@@ -1,12 +1,11 @@
 import { isAbsolute, join, resolve } from "node:path";
 import { WasmpackError } from "@wasmpack/registry/errors";
 import { isValidTag, parsePlatform, type Platform } from "@wasmpack/registry/oci";
+import { WASM_VARIANTS, type WasmVariant } from "../kubernetes/cluster-runtime.js";
 import { isTable, type TomlTable } from "./toml.js";
 
-export const RUNTIMES = ["wasmedge", "spin"] as const;
+const RUNTIMES = ["wasmedge", "spin"] as const;
 export type Runtime = (typeof RUNTIMES)[number];
-export const VARIANTS = ["compat-smart", "compat"] as const;
-export type Variant = (typeof VARIANTS)[number];
 
 /** Build options as the user wrote them (flags), before merging. */
 export interface BuildFlags {
@@ -26,7 +25,7 @@ export interface BuildFlags {
 
 export interface BuildSettings {
   runtime: Runtime;
-  variant: Variant;
+  variant: WasmVariant;
   platform: Platform;
   target?: string;
   tag: string;
@@ -92,7 +91,7 @@ export function resolveSettings(input: SettingsInput): BuildSettings {
   const bin = pick("bin")?.value;
   return {
     runtime: oneOf("runtime", RUNTIMES, input.defaults.runtime),
-    variant: oneOf("variant", VARIANTS, "compat-smart"),
+    variant: oneOf("variant", WASM_VARIANTS, "compat-smart"),
     platform: parsePlatform(platform?.value ?? "wasi/wasm"),
     ...(target ? { target } : {}),
     tag,
@@ -109,7 +108,7 @@ export function resolveSettings(input: SettingsInput): BuildSettings {
 }
 
 /** `K=V` pairs as `--annotation` and `--label` take them. */
-export function parsePairs(pairs: readonly string[], flag: string): Record<string, string> {
+function parsePairs(pairs: readonly string[], flag: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");

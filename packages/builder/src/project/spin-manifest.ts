@@ -1,7 +1,5 @@
 import { isAbsolute, join, normalize, sep } from "node:path";
-import { TomlError, parse } from "smol-toml";
-import { WasmpackError } from "@wasmpack/registry/errors";
-import { TomlReader, isTable, readToml, type TomlTable } from "./toml.js";
+import { TomlReader, isTable, parseToml, readToml, type TomlTable } from "./toml.js";
 
 export type ComponentSource = { kind: "path"; path: string } | { kind: "url"; url: string; digest: string };
 
@@ -17,6 +15,8 @@ export interface SpinApp {
   manifestPath: string;
   /** The manifest exactly as written: it goes into the image unchanged. */
   manifestText: string;
+  /** The manifest as parsed: a spin-artifact's locked app is made from it. */
+  manifestTable: TomlTable;
   manifestVersion: 1 | 2;
   name: string;
   version?: string;
@@ -41,27 +41,18 @@ export async function readSpinManifest(dir: string): Promise<SpinApp> {
  * in errors and is what `SpinApp.manifestPath` holds.
  */
 export function parseSpinManifest(text: string, manifestPath: string): SpinApp {
-  let table: TomlTable;
-  try {
-    table = parse(text) as TomlTable;
-  } catch (cause) {
-    // Worded as readToml words it for a file on disk.
-    const where = cause instanceof TomlError ? ` at line ${cause.line}, column ${cause.column}` : "";
-    const why = cause instanceof Error ? `: ${cause.message.split("\n")[0]}` : "";
-    throw new WasmpackError("input", "TOML_INVALID", `${manifestPath}: invalid TOML${where}${why}`, { cause });
-  }
-  return spinAppFromTable(manifestPath, text, table);
+  return spinAppFromTable(manifestPath, text, parseToml(text, manifestPath));
 }
 
 function spinAppFromTable(manifestPath: string, text: string, table: TomlTable): SpinApp {
   const toml = new TomlReader(manifestPath);
   const version = table["spin_manifest_version"];
-  if (version === 2) return { manifestPath, manifestText: text, manifestVersion: 2, ...readV2(toml, table) };
-  if (version === "1") return { manifestPath, manifestText: text, manifestVersion: 1, ...readV1(toml, table) };
+  if (version === 2) return { manifestPath, manifestText: text, manifestTable: table, manifestVersion: 2, ...readV2(toml, table) };
+  if (version === "1") return { manifestPath, manifestText: text, manifestTable: table, manifestVersion: 1, ...readV1(toml, table) };
   return toml.fail("spin_manifest_version", `${JSON.stringify(version ?? null)} is not supported (expected 2, or "1")`);
 }
 
-type AppFields = Omit<SpinApp, "manifestPath" | "manifestText" | "manifestVersion">;
+type AppFields = Omit<SpinApp, "manifestPath" | "manifestText" | "manifestTable" | "manifestVersion">;
 
 function readV2(toml: TomlReader, table: TomlTable): AppFields {
   const app = toml.table(table, "application", "[application]") ?? toml.fail("[application]", "is missing");
@@ -79,10 +70,7 @@ function readV2(toml: TomlReader, table: TomlTable): AppFields {
     version: toml.optionalString(app, "version", "application.version"),
     description: toml.optionalString(app, "description", "application.description"),
     authors: toml.stringArray(app, "authors", "application.authors"),
-    components: Object.entries(components).map(([id, value]) => {
-      if (!isTable(value)) toml.fail(`component.${id}`, "must be a table");
-      return readComponent(toml, id, value, `component.${id}`);
-    }),
+    components: Object.entries(components).map(([id, value]) => readComponent(toml, id, toml.asTable(value, `component.${id}`), `component.${id}`)),
   };
 }
 
@@ -95,8 +83,8 @@ function readV1(toml: TomlReader, table: TomlTable): AppFields {
     description: toml.optionalString(table, "description"),
     authors: toml.stringArray(table, "authors"),
     components: (components ?? []).map((value: unknown, i: number) => {
-      if (!isTable(value)) toml.fail(`component[${i}]`, "must be a table");
-      return readComponent(toml, toml.string(value, "id", `component[${i}].id`), value, `component[${i}]`);
+      const component = toml.asTable(value, `component[${i}]`);
+      return readComponent(toml, toml.string(component, "id", `component[${i}].id`), component, `component[${i}]`);
     }),
   };
 }

@@ -12,8 +12,13 @@ export async function readToml(path: string): Promise<{ text: string; table: Tom
   } catch (cause) {
     throw new WasmpackError("input", "FILE_UNREADABLE", `cannot read ${path}`, { cause });
   }
+  return { text, table: parseToml(text, path) };
+}
+
+/** Parses TOML text; a syntax error names `path` (the file, or where the text came from), line and column. */
+export function parseToml(text: string, path: string): TomlTable {
   try {
-    return { text, table: parse(text) as TomlTable };
+    return parse(text) as TomlTable;
   } catch (cause) {
     const where = cause instanceof TomlError ? ` at line ${cause.line}, column ${cause.column}` : "";
     const why = cause instanceof Error ? `: ${cause.message.split("\n")[0]}` : "";
@@ -33,11 +38,21 @@ export class TomlReader {
     throw new WasmpackError("input", "MANIFEST_FIELD_INVALID", `${this.file}: ${field} ${why}`);
   }
 
-  optionalString(table: TomlTable, key: string, field = key): string | undefined {
-    const value = table[key];
-    if (value === undefined) return undefined;
+  /** A value that must be a string (present), e.g. a list item. */
+  asString(value: unknown, field: string): string {
     if (typeof value !== "string") this.fail(field, "must be a string");
     return value;
+  }
+
+  /** A value that must be a table (present), e.g. a list item. */
+  asTable(value: unknown, field: string): TomlTable {
+    if (!isTable(value)) this.fail(field, "must be a table");
+    return value;
+  }
+
+  optionalString(table: TomlTable, key: string, field = key): string | undefined {
+    const value = table[key];
+    return value === undefined ? undefined : this.asString(value, field);
   }
 
   string(table: TomlTable, key: string, field = key): string {
@@ -55,9 +70,7 @@ export class TomlReader {
 
   table(table: TomlTable, key: string, field = key): TomlTable | undefined {
     const value = table[key];
-    if (value === undefined) return undefined;
-    if (!isTable(value)) this.fail(field, "must be a table");
-    return value;
+    return value === undefined ? undefined : this.asTable(value, field);
   }
 
   stringRecord(table: TomlTable, key: string, field = key): Record<string, string> {

@@ -1,7 +1,7 @@
 import { isScalar, parseAllDocuments, visit } from "yaml";
 import { WasmpackError } from "@wasmpack/registry/errors";
 
-export const WASMPACK_SCHEME = "wasmpack://";
+const WASMPACK_SCHEME = "wasmpack://";
 
 /** One `wasmpack://PATH` scalar in a YAML text, with where it sits. */
 export interface WasmpackRef {

@@ -1,7 +1,7 @@
 import { Annotation, MediaType, isObject, type ImageManifest, type Platform } from "@wasmpack/registry/oci";
 import type { ImageContents } from "./image-contents.js";
 
-export const IMAGE_KINDS = ["compat", "compat-smart", "spin-layout", "spin-artifact", "wasm-artifact", "not-wasm"] as const;
+const IMAGE_KINDS = ["compat", "compat-smart", "spin-layout", "spin-artifact", "wasm-artifact", "not-wasm"] as const;
 /**
  * How an image carries its Wasm (formats.md "Implications"):
  * - `compat`, `compat-smart`: a rootfs whose entrypoint is a module, for crun (section A) and
@@ -14,7 +14,7 @@ export const IMAGE_KINDS = ["compat", "compat-smart", "spin-layout", "spin-artif
 export type ImageKind = (typeof IMAGE_KINDS)[number];
 
 /** The parts of an image that decide its kind. */
-export interface ImageShape {
+interface ImageShape {
   configMediaType?: string | undefined;
   layerMediaTypes: readonly string[];
   annotations: Record<string, string>;
@@ -58,7 +58,7 @@ export function classifyContents(contents: ImageContents): ImageKind {
   return classifyShape({ ...contents, hasFile: (path) => contents.files.has(path) });
 }
 
-export function classifyShape(shape: ImageShape): ImageKind {
+function classifyShape(shape: ImageShape): ImageKind {
   const layers = shape.layerMediaTypes;
   if (shape.configMediaType === MediaType.WasmConfig) return "wasm-artifact";
   if (

@@ -3,7 +3,7 @@ import type { ClusterRuntime } from "../kubernetes/cluster-runtime.js";
 export const WASI_PREVIEW1_MODULE = "wasi_snapshot_preview1";
 
 /** The standard WASI preview 1 functions (WebAssembly/WASI `legacy/preview1/witx/wasi_snapshot_preview1.witx`). */
-export const WASI_PREVIEW1_FUNCTIONS: ReadonlySet<string> = new Set([
+const WASI_PREVIEW1_FUNCTIONS: ReadonlySet<string> = new Set([
   "args_get", "args_sizes_get", "environ_get", "environ_sizes_get", "clock_res_get", "clock_time_get",
   "fd_advise", "fd_allocate", "fd_close", "fd_datasync", "fd_fdstat_get", "fd_fdstat_set_flags",
   "fd_fdstat_set_rights", "fd_filestat_get", "fd_filestat_set_size", "fd_filestat_set_times", "fd_pread",

@@ -1,7 +1,7 @@
-export { IMAGE_KINDS, classifyImage, type ImageKind } from "./classify-image.js";
+export { classifyImage, type ImageKind } from "./classify-image.js";
 export type { ImageContents, ImageFileEntry } from "./image-contents.js";
 export { imageContentsFromLayout, openLayoutImage, type LayoutImage } from "./layout-contents.js";
 export { imageContentsFromPlan } from "./plan-contents.js";
 export { verifyImage, type VerifyOptions } from "./verify-image.js";
 export { assertVerified, type VerifyCheck, type VerifyReport } from "./verify-report.js";
-export { defaultRuntime, runtimesForKind } from "./runtime-fit-checks.js";
+export { runtimesForKind } from "./runtime-fit-checks.js";

@@ -3,7 +3,7 @@ import { finished } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import tar from "tar-stream";
 import { WasmpackError } from "@wasmpack/registry/errors";
-import { DigestCounter, MediaType, type Descriptor } from "@wasmpack/registry/oci";
+import { DigestCounter, MediaType, digestAlgorithm, type Descriptor } from "@wasmpack/registry/oci";
 import { imagePath } from "./image-contents.js";
 
 /** Tar layer media types verify can read; zstd needs a newer Node than wasmpack's floor. */
@@ -26,7 +26,7 @@ export async function readLayerEntries(
   blob: Readable,
   keep: (path: string, head: Uint8Array) => boolean,
 ): Promise<LayerEntry[]> {
-  const counter = new DigestCounter();
+  const counter = new DigestCounter(digestAlgorithm(descriptor.digest));
   const hash = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       counter.update(chunk);

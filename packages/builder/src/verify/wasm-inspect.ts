@@ -12,7 +12,7 @@ export type WasmInspection =
 
 /**
  * Parses a wasm binary the way a runtime will: a core module is validated and compiled by V8
- * (`WebAssembly.validate`, then `WebAssembly.Module` for its imports and exports); a component is
+ * (`WebAssembly.Module`, which gives its imports and exports); a component is
  * decoded by wasm-tools through jco (`componentWit`), and each core module inside it is validated.
  * jco is loaded only when a component shows up: it costs startup time.
  */
@@ -25,8 +25,7 @@ export async function inspectWasm(bytes: Uint8Array): Promise<WasmInspection> {
 function inspectModule(bytes: Uint8Array): WasmInspection {
   let module: WasmModule;
   try {
-    // validate() is cheap and says nothing about why; compiling says why.
-    if (!webAssembly.validate(bytes)) new webAssembly.Module(bytes);
+    // Compiling validates too, and unlike validate() says why a module is invalid.
     module = new webAssembly.Module(bytes);
   } catch (error) {
     return { kind: "invalid", binary: "module", error: errorLine(error) };

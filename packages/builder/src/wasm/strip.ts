@@ -6,7 +6,7 @@ import { CUSTOM_SECTION_ID, PREAMBLE_SIZE, readSections } from "./sections.js";
  *   `componentNew` need them to turn the module into a component;
  * - `dylink.0`: the dynamic-linking metadata of a shared-everything module.
  */
-export function keepsCustomSection(name: string): boolean {
+function keepsCustomSection(name: string): boolean {
   return name.startsWith("component-type") || name === "dylink.0";
 }
 

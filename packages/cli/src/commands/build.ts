@@ -4,6 +4,7 @@ import { createConsole, formatBytes, type Console } from "../console.js";
 import { saveBuildRecord } from "../last-build.js";
 import { addRegistryOptions, type RegistryFlags } from "../registry-options.js";
 import { pushImages } from "./push.js";
+import { collect } from "../flags.js";
 
 interface BuildCommandOptions extends BuildFlags, Omit<FormatFlags, "format" | "tagSuffix">, RegistryFlags {
   push?: string;
@@ -14,8 +15,6 @@ interface BuildCommandOptions extends BuildFlags, Omit<FormatFlags, "format" | "
   json?: boolean;
   quiet?: boolean;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerBuild(program: Command, env: Record<string, string | undefined>): void {
   const command = program
@@ -59,7 +58,7 @@ export function registerBuild(program: Command, env: Record<string, string | und
     if (target) {
       const { OciLayout } = await import("@wasmpack/registry/layout");
       const layout = await OciLayout.open(result.layout);
-      const results = await pushImages({ layout, images, target, extraTags: [], flags: options, env, out, quiet });
+      const results = await pushImages({ layout, images, target, extraTags: [], flags: options, env, quiet });
       pushed = results.map((r) => r.pinned);
       if (!json) pushed.forEach((ref) => out.result(ref));
     }

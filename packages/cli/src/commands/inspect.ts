@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import type { ImageView } from "@wasmpack/registry";
 import { createConsole, formatBytes, type Console } from "../console.js";
-import { addRegistryOptions, registryClientOptions, type RegistryFlags } from "../registry-options.js";
-import { locateLayoutImage } from "./verify.js";
+import { addRegistryOptions, readRemoteImage, type RegistryFlags } from "../registry-options.js";
+import { isLocalImage, locateLayoutImage } from "../locate-image.js";
 
 interface InspectCommandOptions extends RegistryFlags {
   json?: boolean;
@@ -30,18 +30,12 @@ export function registerInspect(program: Command, env: Record<string, string | u
       const out = createConsole();
       const registry = await import("@wasmpack/registry");
       const { classifyImage } = await import("@wasmpack/builder");
-      const local = await locateLayoutImage(image, env).catch(() => undefined);
+      const local = isLocalImage(image) ? await locateLayoutImage(image, env) : undefined;
       let view: ImageView;
       if (local) {
         view = await registry.readImage(registry.layoutSource(await registry.OciLayout.open(local.layout)), local.tag);
       } else {
-        const reference = registry.parseReference(image);
-        const repository = registry.openRemote(reference, await registryClientOptions(options, env));
-        try {
-          view = await registry.readImage(registry.remoteSource(repository), reference.digest ?? reference.tag);
-        } finally {
-          await repository.close();
-        }
+        view = await readRemoteImage(registry.parseReference(image), options, env);
       }
       const kind = view.manifest.kind === "manifest" ? classifyImage(view.manifest.manifest, view.config) : "index";
       if (options.json) out.json({ image, store: view.store, digest: view.descriptor.digest, mediaType: view.descriptor.mediaType, size: view.descriptor.size, kind, manifest: view.manifest.kind === "manifest" ? view.manifest.manifest : view.manifest.index, config: view.config ?? null });

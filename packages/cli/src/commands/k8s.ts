@@ -1,15 +1,15 @@
-import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { Option, type Command } from "commander";
 import type { ClusterRuntime, ImageKind, ResourceOverrides, WasmVariant, WorkloadOptions } from "@wasmpack/builder";
 import { WasmpackError } from "@wasmpack/registry/errors";
 import { writeFileAtomic } from "@wasmpack/registry/layout";
 import { Annotation, formatReference, parseReference, withTarget, type Digest } from "@wasmpack/registry/oci";
-import { createConsole, type Console } from "../console.js";
+import { createConsole } from "../console.js";
 import { loadBuildRecord } from "../last-build.js";
-import { addRegistryOptions, registryClientOptions, type RegistryFlags } from "../registry-options.js";
+import { addRegistryOptions, readRemoteImage, type RegistryFlags } from "../registry-options.js";
 import { pushImages } from "./push.js";
-import { locateLayoutImage } from "./verify.js";
+import { isLocalImage, locateLayoutImage } from "../locate-image.js";
+import { collect } from "../flags.js";
 
 interface K8sCommandOptions extends RegistryFlags {
   image?: string;
@@ -30,8 +30,6 @@ interface K8sCommandOptions extends RegistryFlags {
   output?: string;
   quiet?: boolean;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerK8s(program: Command, env: Record<string, string | undefined>): void {
   addRegistryOptions(program
@@ -62,7 +60,7 @@ export function registerK8s(program: Command, env: Record<string, string | undef
         throw usage(`--runtime ${JSON.stringify(options.runtime)} is not one of ${builder.CLUSTER_RUNTIMES.join(", ")}`);
       }
       const asked = options.runtime as ClusterRuntime | undefined;
-      const described = isLocal(image) ? await describeLayout(image, asked, options, env, out) : await describeReference(image, asked, options, env);
+      const described = isLocalImage(image) ? await describeLayout(image, asked, options, env) : await describeReference(image, asked, options, env);
       const runtime = described.runtime;
       let variant = described.variant;
       if (options.variant !== undefined) {
@@ -110,19 +108,12 @@ interface DescribedImage {
   version?: string;
 }
 
-/** A path on disk (layout, `layout:tag`, project directory) rather than a registry reference. */
-function isLocal(argument: string): boolean {
-  const colon = argument.lastIndexOf(":");
-  return existsSync(argument) || (colon > 0 && existsSync(argument.slice(0, colon)));
-}
-
 /** A layout (or a project's layout): runtime, variant and name come from the image itself. */
 async function describeLayout(
   argument: string,
   asked: ClusterRuntime | undefined,
   options: K8sCommandOptions,
   env: Record<string, string | undefined>,
-  out: Console,
 ): Promise<DescribedImage> {
   const { openLayoutImage, runtimesForKind } = await import("@wasmpack/builder");
   const located = await locateLayoutImage(argument, env);
@@ -140,7 +131,7 @@ async function describeLayout(
     const { OciLayout } = await import("@wasmpack/registry/layout");
     const layout = await OciLayout.open(located.layout);
     const images = [{ tag: located.tag ?? opened.digest, digest: opened.digest }];
-    const results = await pushImages({ layout, images, target: parseReference(options.push), extraTags: [], flags: options, env, out, quiet: options.quiet });
+    const results = await pushImages({ layout, images, target: parseReference(options.push), extraTags: [], flags: options, env, quiet: options.quiet });
     pushed = results.map((r) => r.pinned);
   }
   return {
@@ -187,16 +178,9 @@ async function describeReference(argument: string, asked: ClusterRuntime | undef
   if (options.image !== undefined || options.repo !== undefined || options.push !== undefined) {
     throw usage("--image, --repo and --push apply to a layout or directory; the reference already names the image");
   }
-  const registry = await import("@wasmpack/registry");
   const { classifyImage, runtimesForKind } = await import("@wasmpack/builder");
   const ref = parseReference(argument);
-  const repository = registry.openRemote(ref, await registryClientOptions(options, env));
-  let view: Awaited<ReturnType<typeof registry.readImage>>;
-  try {
-    view = await registry.readImage(registry.remoteSource(repository), ref.digest ?? ref.tag);
-  } finally {
-    await repository.close();
-  }
+  const view = await readRemoteImage(ref, options, env);
   if (view.manifest.kind !== "manifest") throw usage(`${argument} is an image index; name one of its manifests by digest (Wasm runtimes do not pick from an index)`);
   const kind = classifyImage(view.manifest.manifest, view.config);
   const fits = runtimesForKind(kind);

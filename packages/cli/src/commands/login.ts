@@ -2,6 +2,7 @@ import { homedir } from "node:os";
 import type { Command } from "commander";
 import { createConsole } from "../console.js";
 import { readStdin } from "../input.js";
+import { collect } from "../flags.js";
 
 interface LoginCommandOptions {
   username?: string;
@@ -10,8 +11,6 @@ interface LoginCommandOptions {
   verify: boolean;
   quiet?: boolean;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerLogin(program: Command, env: Record<string, string | undefined>): void {
   program

@@ -2,6 +2,7 @@ import { Option, type Command } from "commander";
 import type { ClusterRuntime, Cri } from "@wasmpack/builder";
 import { WasmpackError } from "@wasmpack/registry/errors";
 import { createConsole } from "../console.js";
+import { collect } from "../flags.js";
 
 interface NodeConfigCommandOptions {
   runtime: string;
@@ -13,8 +14,6 @@ interface NodeConfigCommandOptions {
   json?: boolean;
   quiet?: boolean;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerNodeConfig(program: Command): void {
   program

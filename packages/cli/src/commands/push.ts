@@ -1,10 +1,11 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { OciLayout, PushResult, Reference } from "@wasmpack/registry";
 import { createConsole, formatBytes, type Console } from "../console.js";
 import { loadBuildRecord, saveBuildRecord, type BuildRecord } from "../last-build.js";
+import { locateLayoutImage } from "../locate-image.js";
 import { createProgressView } from "../progress-view.js";
 import { addRegistryOptions, registryClientOptions, type RegistryFlags } from "../registry-options.js";
+import { collect } from "../flags.js";
 
 interface PushCommandOptions extends RegistryFlags {
   from?: string;
@@ -14,8 +15,6 @@ interface PushCommandOptions extends RegistryFlags {
   json?: boolean;
   quiet?: boolean;
 }
-
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerPush(program: Command, env: Record<string, string | undefined>): void {
   addRegistryOptions(
@@ -35,7 +34,7 @@ export function registerPush(program: Command, env: Record<string, string | unde
       const { parseReference } = await import("@wasmpack/registry/oci");
       const target = parseReference(ref);
       const source = await findSource(options, env);
-      const results = await pushImages({ ...source, target, extraTags: options.tag, flags: options, mountFrom: options.mountFrom, env, out, quiet: options.quiet });
+      const results = await pushImages({ ...source, target, extraTags: options.tag, flags: options, mountFrom: options.mountFrom, env, quiet: options.quiet });
       if (source.record) await saveBuildRecord(process.cwd(), env, { ...source.record, pushed: results.map((r) => r.pinned) });
       report(out, results, options.json);
     });
@@ -61,7 +60,6 @@ export async function pushImages(input: {
   flags: RegistryFlags;
   mountFrom?: string | undefined;
   env: Record<string, string | undefined>;
-  out: Console;
   quiet?: boolean | undefined;
 }): Promise<PushedImage[]> {
   const registry = await import("@wasmpack/registry");
@@ -75,7 +73,10 @@ export async function pushImages(input: {
   const options = await registryClientOptions(input.flags, input.env);
   const client = new registry.RegistryClient(options);
   const progress = createProgressView({ verb: "pushed", quiet: input.quiet });
-  const mountFrom = input.mountFrom ? registry.parseReference(input.mountFrom.includes("/") && !input.mountFrom.startsWith(target.registry) ? `${target.registry}/${input.mountFrom}` : input.mountFrom) : undefined;
+  // --mount-from names a repository of the target's registry, with or without that registry.
+  const mountFrom = input.mountFrom
+    ? registry.parseReference(input.mountFrom.startsWith(`${target.registry}/`) ? input.mountFrom : `${target.registry}/${input.mountFrom}`)
+    : undefined;
   try {
     const pushed: PushedImage[] = [];
     for (const image of input.images) {
@@ -107,11 +108,11 @@ async function findSource(options: PushCommandOptions, env: Record<string, strin
   const { OciLayout } = await import("@wasmpack/registry/layout");
   const { WasmpackError } = await import("@wasmpack/registry/errors");
   if (options.from) {
-    const dir = resolve(options.from);
-    const layoutDir = (await OciLayout.isLayout(dir)) ? dir : resolve(dir, "target", "wasmpack", "oci");
-    const layout = await OciLayout.open(layoutDir);
-    const descriptor = await layout.resolve(options.sourceTag);
-    const tag = options.sourceTag ?? descriptor.annotations?.["org.opencontainers.image.ref.name"] ?? descriptor.digest;
+    const located = await locateLayoutImage(options.from, env);
+    const layout = await OciLayout.open(located.layout);
+    const wanted = options.sourceTag ?? located.tag;
+    const descriptor = await layout.resolve(wanted);
+    const tag = wanted ?? descriptor.annotations?.["org.opencontainers.image.ref.name"] ?? descriptor.digest;
     return { layout, images: [{ tag, digest: descriptor.digest }] };
   }
   const record = await loadBuildRecord(process.cwd(), env);

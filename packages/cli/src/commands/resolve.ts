@@ -44,7 +44,7 @@ export function registerResolve(program: Command, env: Record<string, string | u
         const target = parseReference(`${repo}/${name}:${result.tag}`);
         const layout = await OciLayout.open(result.layout);
         const images = result.images.map(({ tag, digest, format }) => ({ tag, digest, format }));
-        const [primary] = await pushImages({ layout, images, target, extraTags: [], flags: options, env, out, quiet: options.quiet });
+        const [primary] = await pushImages({ layout, images, target, extraTags: [], flags: options, env, quiet: options.quiet });
         if (primary) resolved.set(path, primary.pinned);
       }
       const output = replaceWasmpackRefs(text, refs, resolved);

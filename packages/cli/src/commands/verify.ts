@@ -1,12 +1,12 @@
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Command } from "commander";
 import type { ClusterRuntime, VerifyCheck } from "@wasmpack/builder";
 import { WasmpackError } from "@wasmpack/registry/errors";
 import { OciLayout } from "@wasmpack/registry/layout";
 import { createConsole } from "../console.js";
-import { loadBuildRecord } from "../last-build.js";
+import { isLocalImage, locateLayoutImage, type LocatedLayout } from "../locate-image.js";
 import { addRegistryOptions, registryClientOptions, type RegistryFlags } from "../registry-options.js";
 
 interface VerifyCommandOptions extends RegistryFlags {
@@ -27,7 +27,7 @@ export function registerVerify(program: Command, env: Record<string, string | un
       const out = createConsole({ quiet: options.quiet });
       const { assertVerified, isClusterRuntime, openLayoutImage, verifyImage } = await import("@wasmpack/builder");
       const runtime = options.runtime;
-      if (runtime !== undefined && !isClusterRuntime(runtime)) throw usage(`--runtime ${JSON.stringify(runtime)} is not one of wasmedge, spin, wasmtime`);
+      if (runtime !== undefined && !isClusterRuntime(runtime)) throw new WasmpackError("usage", "ARGUMENT_INVALID", `--runtime ${JSON.stringify(runtime)} is not one of wasmedge, spin, wasmtime`);
       const pulled = await pullIfRemote(image, options, env);
       const located = pulled?.located ?? (await locateLayoutImage(image, env));
       const opened = await openLayoutImage(located.layout, located.tag).finally(() => pulled?.cleanup());
@@ -48,7 +48,7 @@ export function registerVerify(program: Command, env: Record<string, string | un
  * and verified there; anything on disk is left to locateLayoutImage.
  */
 async function pullIfRemote(image: string, options: VerifyCommandOptions, env: Record<string, string | undefined>): Promise<{ located: LocatedLayout; cleanup: () => Promise<void> } | undefined> {
-  if (await locateLayoutImage(image, env).then(() => true, () => false)) return undefined;
+  if (isLocalImage(image)) return undefined;
   const registry = await import("@wasmpack/registry");
   let reference;
   try {
@@ -71,37 +71,4 @@ async function pullIfRemote(image: string, options: VerifyCommandOptions, env: R
 function formatCheck(check: VerifyCheck): string {
   const mark = !check.ok ? "FAIL" : check.warning ? "warn" : "ok  ";
   return `${mark}  ${check.name}: ${check.reason}`;
-}
-
-export interface LocatedLayout {
-  layout: string;
-  tag?: string;
-}
-
-/**
- * Finds the image a command means: an OCI layout (`LAYOUT` or `LAYOUT:TAG`), or a project
- * directory, whose last `wasmpack build` from here (or default layout) holds it.
- */
-export async function locateLayoutImage(argument: string, env: Record<string, string | undefined>): Promise<LocatedLayout> {
-  if (await OciLayout.isLayout(argument)) return { layout: argument };
-  const colon = argument.lastIndexOf(":");
-  if (colon > 0 && !argument.slice(colon + 1).includes("/") && (await OciLayout.isLayout(argument.slice(0, colon)))) {
-    return { layout: argument.slice(0, colon), tag: argument.slice(colon + 1) };
-  }
-  if (await isDirectory(argument)) {
-    const record = await loadBuildRecord(process.cwd(), env);
-    if (record && resolve(record.project) === resolve(argument) && (await OciLayout.isLayout(record.layout))) return { layout: record.layout, ...(record.images[0] ? { tag: record.images[0].tag } : {}) };
-    const fallback = join(argument, "target", "wasmpack", "oci");
-    if (await OciLayout.isLayout(fallback)) return { layout: fallback };
-    throw new WasmpackError("input", "IMAGE_NOT_BUILT", `${argument} holds no built image (no ${fallback}); run wasmpack build ${argument} first, or name a layout`);
-  }
-  throw usage(`${argument} is neither an OCI layout (LAYOUT[:TAG]) nor a project directory`);
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
-}
-
-function usage(message: string): WasmpackError {
-  return new WasmpackError("usage", "ARGUMENT_INVALID", message);
 }

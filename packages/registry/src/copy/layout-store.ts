@@ -3,15 +3,18 @@ import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { WasmpackError } from "../errors.js";
 import type { OciLayout } from "../layout/oci-layout.js";
-import type { Descriptor } from "../oci/index.js";
+import type { Digest } from "../oci/index.js";
 import type { BlobContent } from "../remote/blob-upload.js";
 import { countingStream } from "../remote/counting-stream.js";
-import { isRetryableFailure, requestedDelay } from "../remote/retryable.js";
-import { backoffDelay, sleep, type RetryOptions } from "../remote/retry-policy.js";
+import { retryStep } from "../remote/retryable.js";
+import type { RetryOptions } from "../remote/retry-policy.js";
 import type { RetryEvent } from "../remote/transport.js";
 import type { SourceStore, TargetStore } from "./store.js";
 
-/** An OCI layout as the source of a copy (a push). Blobs stream from their files. */
+/**
+ * An OCI layout as the source of a copy (a push). Manifests are read with `OciLayout.readBlob`,
+ * which hashes them; blobs stream from their files, checked for size but not hashed.
+ */
 export function layoutSource(layout: OciLayout): SourceStore {
   return {
     name: layout.dir,
@@ -54,32 +57,31 @@ export function layoutTarget(
   retry: RetryOptions,
   options: { signal?: AbortSignal; onRetry?: (event: RetryEvent) => void } = {},
 ): TargetStore {
+  // Manifests `manifestExists` found missing, so `pushManifest` need not look for them again.
+  const missing = new Set<Digest>();
   return {
     name: layout.dir,
     blobExists: (descriptor) => layout.hasBlob(descriptor.digest, descriptor.size),
-    manifestExists: (descriptor) => layout.hasBlob(descriptor.digest, descriptor.size),
-    async pushBlob(descriptor, content, onBytes) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const stream = countingStream(await content.open(0), 0, onBytes);
-          await layout.writeBlob(stream, { digest: descriptor.digest, size: descriptor.size });
-          return "transferred";
-        } catch (error) {
-          if (!isRetryableFailure(error) || attempt >= retry.attempts) throw error;
-          const delayMs = requestedDelay(error) ?? backoffDelay(retry, attempt);
-          options.onRetry?.({ method: "GET", url: `blob ${descriptor.digest}`, attempt, delayMs, reason: (error as Error).message });
-          await sleep(delayMs, options.signal);
-        }
-      }
+    async manifestExists(descriptor) {
+      const exists = await layout.hasBlob(descriptor.digest, descriptor.size);
+      if (!exists) missing.add(descriptor.digest);
+      return exists;
+    },
+    pushBlob(descriptor, content, onBytes) {
+      const download = async () => {
+        const stream = countingStream(await content.open(0), 0, onBytes);
+        await layout.writeBlob(stream, { digest: descriptor.digest, size: descriptor.size });
+        return "transferred" as const;
+      };
+      const subject = () => ({ method: "GET" as const, url: `blob ${descriptor.digest}` });
+      return retryStep(download, { retry, subject, onRetry: options.onRetry, signal: options.signal });
     },
     async pushManifest(descriptor, bytes, tags) {
-      let written = 0;
-      if (!(await layout.hasBlob(descriptor.digest, descriptor.size))) {
-        await layout.writeBlob(Readable.from([bytes]), { digest: descriptor.digest, size: descriptor.size });
-        written = bytes.byteLength;
-      }
+      // A child manifest comes here after manifestExists found it missing; the root comes unchecked.
+      const present = !missing.delete(descriptor.digest) && (await layout.hasBlob(descriptor.digest, descriptor.size));
+      if (!present) await layout.writeBlob(Readable.from([bytes]), { digest: descriptor.digest, size: descriptor.size });
       for (const tag of tags) await layout.tag(tag, { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size });
-      return written;
+      return present ? 0 : bytes.byteLength;
     },
   };
 }

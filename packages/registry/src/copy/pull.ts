@@ -1,6 +1,5 @@
 import type { OciLayout } from "../layout/oci-layout.js";
-import { parseManifest, type Descriptor, type Digest, type ParsedManifest, type Reference } from "../oci/index.js";
-import { openRemote, type RegistryClientOptions } from "../remote/client.js";
+import type { Descriptor, Digest, Reference } from "../oci/index.js";
 import { defaultTarget } from "../remote/repository.js";
 import { copy } from "./copy.js";
 import { layoutTarget } from "./layout-store.js";
@@ -39,20 +38,4 @@ export async function pullToLayout(source: Reference, layout: OciLayout, options
     const result = await copy(from, target, root, { tags, concurrency: options.concurrency, onProgress: options.onProgress });
     return { digest: result.digest, descriptor: root, tags, pulled: result.transferred, skipped: result.skipped, bytes: result.bytes };
   });
-}
-
-/** A manifest by tag or digest: its verified descriptor, exact bytes and parsed form. */
-export async function fetchManifest(
-  reference: Reference,
-  options: RegistryClientOptions & { signal?: AbortSignal } = {},
-): Promise<{ descriptor: Descriptor; bytes: Uint8Array; manifest: ParsedManifest }> {
-  const repository = openRemote(reference, options);
-  const call = { signal: options.signal };
-  try {
-    await repository.ping(call);
-    const { descriptor, bytes } = await repository.fetchManifest(defaultTarget(reference), call);
-    return { descriptor, bytes, manifest: parseManifest(bytes, descriptor.mediaType, `${reference.registry}/${reference.repository}`) };
-  } finally {
-    await repository.close();
-  }
 }

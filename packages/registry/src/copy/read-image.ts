@@ -1,5 +1,4 @@
 import { buffer } from "node:stream/consumers";
-import { WasmpackError } from "../errors.js";
 import { MediaType, parseManifest, type Descriptor, type ParsedManifest } from "../oci/index.js";
 import type { SourceStore } from "./store.js";
 
@@ -11,7 +10,10 @@ export interface ImageView {
   store: string;
   descriptor: Descriptor;
   manifest: ParsedManifest;
-  /** The config JSON of an image manifest (not of an index), verified against its digest. */
+  /**
+   * The config JSON of an image manifest (not of an index). It has its descriptor's size; only a
+   * registry source (with `verifyBlobs`, the default) also checks its digest, a layout does not.
+   */
   config?: unknown;
 }
 
@@ -32,9 +34,6 @@ export async function readImage(source: SourceStore, reference?: string): Promis
   } catch {
     // Not every artifact's config is JSON; show the manifest without it.
     return { store: source.name, descriptor, manifest };
-  }
-  if (configBytes.byteLength !== configDescriptor.size) {
-    throw new WasmpackError("integrity", "SIZE_MISMATCH", `${source.name}: config ${configDescriptor.digest} is ${configBytes.byteLength} bytes, its descriptor says ${configDescriptor.size}`);
   }
   return { store: source.name, descriptor, manifest, config };
 }

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { WasmpackError } from "../errors.js";
-import { DigestCounter, digestAlgorithm, type Descriptor } from "../oci/index.js";
+import type { Descriptor } from "../oci/index.js";
+import { BlobVerifier } from "../oci/verifier.js";
 import type { BlobDownload } from "../remote/blob-endpoints.js";
 import { networkError } from "../remote/network-error.js";
 
@@ -17,8 +18,17 @@ export function blobSlice(
   start: number,
   end: number | undefined,
 ): Readable {
+  const mismatch = (what: string) =>
+    new WasmpackError("integrity", "DIGEST_MISMATCH", `blob ${descriptor.digest} from ${from.name} (${descriptor.size} bytes) arrived as ${what}`);
   const whole = from.verify && start === 0 && end === undefined;
-  const counter = whole ? new DigestCounter(digestAlgorithm(descriptor.digest)) : undefined;
+  const verifier = whole
+    ? new BlobVerifier({
+        digest: descriptor.digest,
+        size: descriptor.size,
+        tooLarge: () => mismatch(`more than ${descriptor.size} bytes`),
+        mismatch: (actual) => mismatch(`${actual.size} bytes hashing to ${actual.digest}`),
+      })
+    : undefined;
   const stop = end ?? descriptor.size;
   async function* slice(): AsyncGenerator<Uint8Array> {
     let position = download.start;
@@ -27,10 +37,9 @@ export function blobSlice(
         const first = Math.max(0, start - position);
         const last = Math.min(chunk.byteLength, stop - position);
         position += chunk.byteLength;
-        counter?.update(chunk);
-        if (counter && counter.size > descriptor.size) throw mismatch(`more than ${descriptor.size} bytes`);
+        verifier?.update(chunk);
         if (last > first) yield chunk.subarray(first, last);
-        if (!counter && position >= stop) return;
+        if (!verifier && position >= stop) return;
       }
     } catch (error) {
       if (error instanceof WasmpackError) throw error;
@@ -38,15 +47,12 @@ export function blobSlice(
     } finally {
       download.body.destroy();
     }
-    if (counter) {
-      const digest = counter.digest();
-      if (counter.size !== descriptor.size || digest !== descriptor.digest) throw mismatch(`${counter.size} bytes hashing to ${digest}`);
+    if (verifier) {
+      verifier.finish();
     } else if (position < stop) {
       // A body that ends cleanly but short is what the registry holds, not a dropped connection.
       throw mismatch(`only ${position} bytes`);
     }
   }
-  const mismatch = (what: string) =>
-    new WasmpackError("integrity", "DIGEST_MISMATCH", `blob ${descriptor.digest} from ${from.name} (${descriptor.size} bytes) arrived as ${what}`);
   return Readable.from(slice(), { objectMode: false });
 }

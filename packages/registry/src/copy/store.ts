@@ -12,7 +12,10 @@ export interface SourceStore {
   resolve(reference: string | undefined): Promise<Descriptor>;
   /** A manifest's exact bytes, verified against `descriptor`. */
   fetchManifest(descriptor: Descriptor): Promise<Uint8Array>;
-  /** The blob, re-openable from any offset; a full read is verified against `descriptor`. */
+  /**
+   * The blob, re-openable from any offset. A full read has the descriptor's size; a registry
+   * source also checks its digest (unless `verifyBlobs` is off), a layout source does not.
+   */
   blob(descriptor: Descriptor): BlobContent;
 }
 

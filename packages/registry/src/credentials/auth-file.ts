@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { WasmpackError } from "../errors.js";
+import { isObject } from "../oci/index.js";
+import { findRegistryKey } from "./registry-key.js";
 import type { Credential } from "./types.js";
 
 /** An entry of `auths` as docker and podman write it. */
@@ -29,10 +31,6 @@ export interface LoadedAuthFile {
 
 function invalid(path: string, why: string, cause?: unknown): WasmpackError {
   return new WasmpackError("auth", "AUTH_CONFIG_INVALID", `${path}: ${why}`, cause === undefined ? {} : { cause });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -95,6 +93,13 @@ export async function loadAuthFile(path: string): Promise<LoadedAuthFile | undef
     throw invalid(path, why, new SyntaxError(why));
   }
   return { path, data: checkShape(path, data), text };
+}
+
+/** The name of the `credHelpers` entry that holds `registry`, if any. */
+export function credHelperFor(data: AuthFile, registry: string): string | undefined {
+  const credHelpers = data.credHelpers ?? {};
+  const key = findRegistryKey(Object.keys(credHelpers), registry);
+  return key === undefined ? undefined : credHelpers[key];
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

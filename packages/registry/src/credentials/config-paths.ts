@@ -1,9 +1,5 @@
 import { join } from "node:path";
-import type { Env } from "./types.js";
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === "" ? undefined : value;
-}
+import { nonEmpty, type Env } from "./types.js";
 
 /** `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. */
 export function dockerConfigPath(env: Env, home: string): string {

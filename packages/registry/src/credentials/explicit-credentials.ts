@@ -1,10 +1,6 @@
 import { WasmpackError } from "../errors.js";
 import { registryIdentity } from "./registry-key.js";
-import type { Credential, Env } from "./types.js";
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === "" ? undefined : value;
-}
+import { nonEmpty, type Credential, type Env } from "./types.js";
 
 function pair(username: string | undefined, password: string | undefined, missing: (which: string) => string): Credential | undefined {
   const user = nonEmpty(username);

@@ -1,8 +1,8 @@
 import { WasmpackError } from "../errors.js";
-import { loadAuthFile, type AuthEntry, type AuthFile, type LoadedAuthFile } from "./auth-file.js";
+import { credHelperFor, loadAuthFile, type AuthEntry, type AuthFile, type LoadedAuthFile } from "./auth-file.js";
 import { dockerConfigPath } from "./config-paths.js";
 import { helperErase, helperStore, spawnHelper, type HelperContext, type HelperSource } from "./credential-helper.js";
-import { allRegistryKeys, findRegistryKey, storageKey } from "./registry-key.js";
+import { allRegistryKeys, storageKey } from "./registry-key.js";
 import type { Env, HelperRunner } from "./types.js";
 import { writeAuthFile } from "./write-auth-file.js";
 
@@ -50,9 +50,7 @@ function withoutCredential(entry: AuthEntry | undefined): AuthEntry {
 
 /** The helper docker would use for `registry`: a matching `credHelpers` entry, else `credsStore`. */
 function helperFor(file: LoadedAuthFile | undefined, registry: string, configFile: string): HelperSource | undefined {
-  const credHelpers = file?.data.credHelpers ?? {};
-  const key = findRegistryKey(Object.keys(credHelpers), registry);
-  const name = (key !== undefined ? credHelpers[key] : undefined) || file?.data.credsStore;
+  const name = (file && credHelperFor(file.data, registry)) || file?.data.credsStore;
   return name ? { name, configFile } : undefined;
 }
 

@@ -1,4 +1,4 @@
-import { credentialFromEntry, loadAuthFile, type LoadedAuthFile } from "./auth-file.js";
+import { credHelperFor, credentialFromEntry, loadAuthFile, type LoadedAuthFile } from "./auth-file.js";
 import { dockerConfigPath, podmanAuthPaths } from "./config-paths.js";
 import { helperGet, spawnHelper, type HelperContext } from "./credential-helper.js";
 import { credentialFromEnv, credentialFromGitHubActions, credentialFromOptions } from "./explicit-credentials.js";
@@ -27,9 +27,7 @@ async function fromDockerConfig(path: string, registry: string, helpers: HelperC
   const file = await loadAuthFile(path);
   if (file === undefined) return undefined;
   const serverUrl = storageKey(registry);
-  const credHelpers = file.data.credHelpers ?? {};
-  const helperKey = findRegistryKey(Object.keys(credHelpers), registry);
-  const helperName = helperKey === undefined ? undefined : credHelpers[helperKey];
+  const helperName = credHelperFor(file.data, registry);
   if (helperName) {
     const credential = await helperGet({ name: helperName, configFile: path }, serverUrl, helpers);
     if (credential) return credential;

@@ -1,10 +1,10 @@
+import { DOCKER_HUB, canonicalRegistry } from "../oci/index.js";
+
 /**
  * How docker matches registry names against the keys of `auths` / `credHelpers`: a key may be a
  * bare host (`ghcr.io`), a URL (`https://ghcr.io`, `https://index.docker.io/v1/`) or, in old files,
  * a host with a path. Docker Hub goes by several names that all mean the same registry.
  */
-
-const DOCKER_HUB_HOSTS = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 
 /** The key `docker login` uses for Docker Hub, in `auths` and towards credential helpers. */
 export const DOCKER_HUB_KEY = "https://index.docker.io/v1/";
@@ -19,12 +19,12 @@ export function hostOf(keyOrHost: string): string {
 }
 
 export function isDockerHub(keyOrHost: string): boolean {
-  return DOCKER_HUB_HOSTS.has(hostOf(keyOrHost));
+  return registryIdentity(keyOrHost) === DOCKER_HUB;
 }
 
 /** One name per registry: the host, with every Docker Hub alias folded into `docker.io`. */
 export function registryIdentity(keyOrHost: string): string {
-  return isDockerHub(keyOrHost) ? "docker.io" : hostOf(keyOrHost);
+  return canonicalRegistry(hostOf(keyOrHost));
 }
 
 /** The key under which `login` stores a registry, and the server URL sent to credential helpers. */

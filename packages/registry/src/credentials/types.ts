@@ -4,6 +4,11 @@ export type { Credential, CredentialProvider } from "../remote/credentials.js";
 /** The environment, passed in rather than read from `process.env`. */
 export type Env = Record<string, string | undefined>;
 
+/** A value (a variable of `Env`, a flag) unless it is unset or empty. */
+export function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
 export type HelperAction = "get" | "store" | "erase";
 
 export interface HelperRequest {

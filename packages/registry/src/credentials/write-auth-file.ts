@@ -1,7 +1,7 @@
-import { chmod, mkdir, open, realpath, rename, rm, stat } from "node:fs/promises";
+import { mkdir, realpath, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { WasmpackError } from "../errors.js";
-import { tempPathFor } from "../layout/atomic.js";
+import { writeFileAtomic } from "../layout/atomic.js";
 import type { AuthFile, LoadedAuthFile } from "./auth-file.js";
 
 /** The indentation of the first nested line, so a file written by docker (tabs) stays tabs. */
@@ -22,21 +22,7 @@ export async function writeAuthFile(path: string, data: AuthFile, previous: Load
     const target = previous === undefined ? path : await realpath(path);
     await mkdir(dirname(target), { recursive: true, mode: 0o700 });
     const mode = previous === undefined ? 0o600 : (await stat(target)).mode & 0o777;
-    const temp = tempPathFor(target);
-    try {
-      const handle = await open(temp, "wx", 0o600);
-      try {
-        await handle.writeFile(text, "utf8");
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await chmod(temp, mode);
-      await rename(temp, target);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
+    await writeFileAtomic(target, text, { mode, sync: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "unknown error";
     throw new WasmpackError("io", "AUTH_CONFIG_WRITE_FAILED", `cannot write ${path}: ${code}`, { cause: error });

@@ -1,4 +1,4 @@
 export { OciLayout, type BlobInfo } from "./oci-layout.js";
 export { writeOciArchive } from "./oci-archive.js";
-export { writeFileAtomic, tempPathFor } from "./atomic.js";
+export { writeFileAtomic, type WriteFileAtomicOptions } from "./atomic.js";
 export { createDeterministicTar, type TarEntry, type TarOptions } from "../tar/deterministic-tar.js";

@@ -1,9 +1,10 @@
 import { createWriteStream } from "node:fs";
-import { rename, rm, stat } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
+import { relative, sep } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { WasmpackError } from "../errors.js";
-import { MediaType, digestHex, isIndexMediaType, parseManifest, type Descriptor, type Digest } from "../oci/index.js";
+import { MANIFEST_MEDIA_TYPES, parseManifest, type Descriptor, type Digest } from "../oci/index.js";
 import { createDeterministicTar, type TarEntry } from "../tar/deterministic-tar.js";
 import { tempPathFor } from "./atomic.js";
 import type { OciLayout } from "./oci-layout.js";
@@ -15,17 +16,16 @@ import type { OciLayout } from "./oci-layout.js";
  */
 export async function writeOciArchive(layout: OciLayout, file: string): Promise<void> {
   const index = await layout.readIndex();
-  const digests = new Set<Digest>();
-  for (const descriptor of index.manifests) await collect(layout, descriptor, digests);
+  const sizes = new Map<Digest, number>();
+  for (const descriptor of index.manifests) await collect(layout, descriptor, sizes);
 
   const entries: TarEntry[] = [
     bytesEntry("oci-layout", JSON.stringify({ imageLayoutVersion: "1.0.0" })),
     bytesEntry("index.json", JSON.stringify(index)),
   ];
-  for (const digest of digests) {
-    const path = layout.blobPath(digest);
-    const { size } = await stat(path);
-    entries.push({ type: "file", path: `blobs/sha256/${digestHex(digest)}`, size, open: () => layout.openBlob(digest) });
+  for (const [digest, size] of sizes) {
+    const path = relative(layout.dir, layout.blobPath(digest)).split(sep).join("/");
+    entries.push({ type: "file", path, size, open: () => layout.openBlob(digest) });
   }
 
   const temp = tempPathFor(file);
@@ -38,9 +38,11 @@ export async function writeOciArchive(layout: OciLayout, file: string): Promise<
   }
 }
 
-async function collect(layout: OciLayout, descriptor: Descriptor, into: Set<Digest>): Promise<void> {
-  into.add(descriptor.digest);
-  if (!isIndexMediaType(descriptor.mediaType) && descriptor.mediaType !== MediaType.ImageManifest && descriptor.mediaType !== MediaType.DockerManifest) return;
+/** Every blob reachable from `descriptor`, with the size its descriptor gives, each once. */
+async function collect(layout: OciLayout, descriptor: Descriptor, into: Map<Digest, number>): Promise<void> {
+  if (into.has(descriptor.digest)) return;
+  into.set(descriptor.digest, descriptor.size);
+  if (!MANIFEST_MEDIA_TYPES.includes(descriptor.mediaType)) return;
   const parsed = parseManifest(await layout.readBlob(descriptor.digest), descriptor.mediaType, layout.blobPath(descriptor.digest));
   const children = parsed.kind === "index" ? parsed.index.manifests : [parsed.manifest.config, ...parsed.manifest.layers];
   for (const child of children) await collect(layout, child, into);

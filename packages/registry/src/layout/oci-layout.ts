@@ -7,7 +7,6 @@ import { pipeline } from "node:stream/promises";
 import { WasmpackError } from "../errors.js";
 import {
   Annotation,
-  DigestCounter,
   MediaType,
   cleanDescriptor,
   digestAlgorithm,
@@ -20,6 +19,7 @@ import {
   type EncodedBlob,
   type ImageIndex,
 } from "../oci/index.js";
+import { BlobVerifier } from "../oci/verifier.js";
 import { tempPathFor, writeFileAtomic } from "./atomic.js";
 
 const LAYOUT_FILE = "oci-layout";
@@ -87,26 +87,27 @@ export class OciLayout {
     const algorithm = expected ? digestAlgorithm(expected.digest) : "sha256";
     await mkdir(join(this.dir, "blobs", algorithm), { recursive: true });
     const temp = tempPathFor(join(this.dir, "blobs", algorithm, "incoming"));
-    const counter = new DigestCounter(algorithm);
+    const verifier = new BlobVerifier(
+      expected && {
+        digest: expected.digest,
+        size: expected.size,
+        tooLarge: () => integrityError(`blob ${expected.digest} is larger than its descriptor's ${expected.size} bytes`),
+        mismatch: (actual) => integrityError(`blob ${expected.digest} (${expected.size} bytes) arrived as ${actual.digest} (${actual.size} bytes)`),
+      },
+    );
     const sink = createWriteStream(temp);
     try {
       await pipeline(
         content,
         async function* (source: AsyncIterable<Uint8Array>) {
           for await (const chunk of source) {
-            counter.update(chunk);
-            if (expected && counter.size > expected.size) {
-              throw integrityError(`blob ${expected.digest} is larger than its descriptor's ${expected.size} bytes`);
-            }
+            verifier.update(chunk);
             yield chunk;
           }
         },
         sink,
       );
-      const info: BlobInfo = { digest: counter.digest(), size: counter.size };
-      if (expected && (info.digest !== expected.digest || info.size !== expected.size)) {
-        throw integrityError(`blob ${expected.digest} (${expected.size} bytes) arrived as ${info.digest} (${info.size} bytes)`);
-      }
+      const info: BlobInfo = verifier.finish();
       await rename(temp, this.blobPath(info.digest));
       return info;
     } catch (error) {

@@ -13,6 +13,11 @@ export interface Reference {
 export const DOCKER_HUB = "docker.io";
 const DOCKER_HUB_ALIASES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 
+/** `docker.io` for any of the names Docker Hub goes by (in any case), else `host` unchanged. */
+export function canonicalRegistry(host: string): string {
+  return DOCKER_HUB_ALIASES.has(host.toLowerCase()) ? DOCKER_HUB : host;
+}
+
 // distribution-spec "Pulling manifests": repository names and tags.
 const COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
 const REPOSITORY_PATTERN = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
@@ -49,7 +54,7 @@ export function parseReference(input: string): Reference {
   const first = slash >= 0 ? rest.slice(0, slash) : "";
   if (slash >= 0 && (first.includes(".") || first.includes(":") || first === "localhost" || first.startsWith("["))) {
     if (!REGISTRY_PATTERN.test(first)) fail(`${JSON.stringify(first)} is not a valid registry host`);
-    registry = DOCKER_HUB_ALIASES.has(first.toLowerCase()) ? DOCKER_HUB : first;
+    registry = canonicalRegistry(first);
     rest = rest.slice(slash + 1);
   }
 

@@ -1,5 +1,5 @@
 import { bearerChallenge, hasBasicChallenge, parseChallenges, type BearerChallenge } from "./challenge.js";
-import type { Credential, CredentialProvider } from "./credentials.js";
+import { basicAuthorization, type Credential, type CredentialProvider } from "./credentials.js";
 import { requestToken, type Token } from "./token.js";
 import type { HttpRequest, HttpResponse, HttpTransport } from "./transport.js";
 
@@ -89,7 +89,7 @@ export class Authenticator {
     if (!scheme) return undefined;
     if (scheme.type === "basic") {
       if (!credential || !("password" in credential)) return undefined;
-      return { header: `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}` };
+      return { header: basicAuthorization(credential) };
     }
     const key = `${registry}\n${[...scopes].sort().join(" ")}`;
     let cached = this.#tokens.get(key);

@@ -5,8 +5,8 @@ import { countingStream } from "./counting-stream.js";
 import type { RemoteRepository } from "./repository.js";
 import { redactUrl } from "./redact.js";
 import { RegistryError } from "./registry-error.js";
-import { isRetryableFailure, requestedDelay } from "./retryable.js";
-import { backoffDelay, sleep, type RetryOptions } from "./retry-policy.js";
+import { pauseBeforeRetry, retryStep, type StepRetryOptions } from "./retryable.js";
+import type { RetryOptions } from "./retry-policy.js";
 import type { RetryEvent } from "./transport.js";
 import type { UploadSession } from "./upload-endpoints.js";
 
@@ -51,21 +51,15 @@ export async function uploadBlob(
   retry: RetryOptions,
   options: BlobUploadOptions = {},
 ): Promise<"pushed" | "mounted"> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await uploadOnce(repository, descriptor, content, retry, options);
-    } catch (error) {
-      if (!isRetryableFailure(error) || attempt >= retry.attempts) throw error;
-      await pause(repository, descriptor, retry, attempt, error, options);
-    }
-  }
+  const steps = stepRetry(repository, descriptor, retry, options);
+  return retryStep(() => uploadOnce(repository, descriptor, content, steps, options), steps);
 }
 
 async function uploadOnce(
   repository: RemoteRepository,
   descriptor: Descriptor,
   content: BlobContent,
-  retry: RetryOptions,
+  steps: StepRetryOptions,
   options: BlobUploadOptions,
 ): Promise<"pushed" | "mounted"> {
   const { digest, size } = descriptor;
@@ -99,8 +93,7 @@ async function uploadOnce(
       session = next;
       options.onBytes?.(session.offset);
     } catch (error) {
-      if (!isRetryableFailure(error) || ++failures >= retry.attempts) throw error;
-      await pause(repository, descriptor, retry, failures, error, options);
+      await pauseBeforeRetry(error, ++failures, steps);
       // Resume where the registry stands; when it cannot say (or says 0-0, which may mean 0 or
       // 1 byte), the session is given up and the outer loop opens a new one.
       const status = await repository.uploadStatus(session, digest, call).catch(() => undefined);
@@ -113,23 +106,15 @@ async function uploadOnce(
   return "pushed";
 }
 
-async function pause(
-  repository: RemoteRepository,
-  descriptor: Descriptor,
-  retry: RetryOptions,
-  attempt: number,
-  error: unknown,
-  options: BlobUploadOptions,
-): Promise<void> {
-  const delayMs = requestedDelay(error) ?? backoffDelay(retry, attempt);
-  options.onRetry?.({
-    method: error instanceof RegistryError ? error.method : "PATCH",
-    url: redactUrl(repository.url(`blobs/${descriptor.digest}`)),
-    attempt,
-    delayMs,
-    reason: error instanceof Error ? error.message : String(error),
-  });
-  await sleep(delayMs, options.signal);
+/** Retries of an upload are reported against the blob's URL, with the method that failed. */
+function stepRetry(repository: RemoteRepository, descriptor: Descriptor, retry: RetryOptions, options: BlobUploadOptions): StepRetryOptions {
+  const url = redactUrl(repository.url(`blobs/${descriptor.digest}`));
+  return {
+    retry,
+    subject: (error) => ({ method: error instanceof RegistryError ? error.method : "PATCH", url }),
+    onRetry: options.onRetry,
+    signal: options.signal,
+  };
 }
 
 async function counted(stream: Readable | Promise<Readable>, base: number, onBytes: ((sent: number) => void) | undefined): Promise<Readable> {

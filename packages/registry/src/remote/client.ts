@@ -39,20 +39,14 @@ export class RegistryClient {
     this.#insecure = options.insecure ?? [];
   }
 
-  /** A repository of its own client: closing the repository closes the client (`openRemote`). */
-  static open(reference: Reference, options: RegistryClientOptions & { operation?: "pull" | "push" } = {}): RemoteRepository {
-    const client = new RegistryClient(options);
-    return client.#repository(reference, options.operation ?? "pull", () => client.close());
-  }
-
-  /** The repository `reference` names; `operation` decides the token scope (`pull`, or `pull,push`). Its `close()` does nothing: close the client. */
-  repository(reference: Reference, operation: "pull" | "push" = "pull"): RemoteRepository {
-    return this.#repository(reference, operation, async () => {});
-  }
-
-  #repository(reference: Reference, operation: "pull" | "push", close: () => Promise<void>): RemoteRepository {
+  /**
+   * The repository `reference` names; `operation` decides the token scope (`pull`, or `pull,push`).
+   * Its `close()` does nothing unless `closesClient` (`openRemote`): close the client.
+   */
+  repository(reference: Reference, operation: "pull" | "push" = "pull", options: { closesClient?: boolean } = {}): RemoteRepository {
     const http = new RepositoryHttp(reference, operation, this.origin(reference.registry), this.#auth, this.#transport);
-    return new RemoteRepository(http, (options) => this.ping(reference.registry, options), close);
+    const close = options.closesClient ? () => this.close() : async () => {};
+    return new RemoteRepository(http, (call) => this.ping(reference.registry, call), close);
   }
 
   /** The retry settings, for steps that retry as a whole (uploads, downloads). */
@@ -110,7 +104,7 @@ export class RegistryClient {
   }
 }
 
-/** A repository with a client of its own; `close()` the repository when done. */
+/** A repository with a client of its own: `close()` the repository when done, which closes the client. */
 export function openRemote(reference: Reference, options: RegistryClientOptions & { operation?: "pull" | "push" } = {}): RemoteRepository {
-  return RegistryClient.open(reference, options);
+  return new RegistryClient(options).repository(reference, options.operation ?? "pull", { closesClient: true });
 }

@@ -13,10 +13,7 @@ export function staticCredentials(byRegistry: Record<string, Credential>): Crede
   return async (registry) => byRegistry[registry];
 }
 
-/** The secret strings a credential holds, for scrubbing text that may echo them. */
-export function credentialSecrets(credential: Credential | undefined): string[] {
-  if (!credential) return [];
-  if ("password" in credential) return [credential.password, Buffer.from(`${credential.username}:${credential.password}`).toString("base64")];
-  if ("identityToken" in credential) return [credential.identityToken];
-  return [credential.registryToken];
+/** The `Authorization` value for Basic authentication (RFC 7617). */
+export function basicAuthorization(credential: { username: string; password: string }): string {
+  return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
 }

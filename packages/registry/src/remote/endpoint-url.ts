@@ -6,12 +6,12 @@ import { registryHost } from "../oci/index.js";
  * HTTPS→HTTP fallback: it only adds a timeout per request (jib#1917).
  */
 export function isLoopbackRegistry(registry: string): boolean {
-  const host = hostOf(registry).toLowerCase();
+  const host = hostWithoutPort(registry).toLowerCase();
   return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 export function isInsecureRegistry(registry: string, insecure: readonly string[]): boolean {
-  const host = hostOf(registry).toLowerCase();
+  const host = hostWithoutPort(registry).toLowerCase();
   return insecure.some((entry) => {
     const e = entry.trim().toLowerCase().replace(/^https?:\/\//, "").replace(/\/+$/, "");
     return e === registry.toLowerCase() || e === host;
@@ -24,7 +24,8 @@ export function registryOrigin(registry: string, insecure: readonly string[] = [
   return `${plain ? "http" : "https"}://${registryHost(registry)}`;
 }
 
-function hostOf(registry: string): string {
+/** `host:5000` → `host`, `[::1]:5000` → `[::1]`. */
+function hostWithoutPort(registry: string): string {
   if (registry.startsWith("[")) return registry.slice(0, registry.indexOf("]") + 1);
   const colon = registry.lastIndexOf(":");
   return colon >= 0 ? registry.slice(0, colon) : registry;

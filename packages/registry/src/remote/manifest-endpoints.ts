@@ -1,11 +1,11 @@
 import { WasmpackError } from "../errors.js";
-import { DigestCounter, MediaType, digestAlgorithm, isDigest, isObject, type Descriptor, type Digest } from "../oci/index.js";
+import { DigestCounter, MANIFEST_MEDIA_TYPES, MediaType, digestAlgorithm, isDigest, isObject, type Descriptor, type Digest } from "../oci/index.js";
 import { networkError } from "./network-error.js";
 import { signalOf, type CallOptions, type RepositoryHttp } from "./repository-http.js";
 import { header, type HttpResponse } from "./transport.js";
 
 /** Every manifest type wasmpack reads: OCI and Docker, single-platform and index. */
-export const MANIFEST_ACCEPT = [MediaType.ImageManifest, MediaType.ImageIndex, MediaType.DockerManifest, MediaType.DockerManifestList].join(", ");
+const MANIFEST_ACCEPT = MANIFEST_MEDIA_TYPES.join(", ");
 
 /** Manifests larger than this are refused (the spec asks registries to take at least 4 MB). */
 const MANIFEST_LIMIT = 8 * 1024 * 1024;

@@ -89,5 +89,8 @@ function sameEndpoint(dialled: string, url: URL): boolean {
   return dialled.endsWith(`:${port}`) && (dialled.startsWith(url.hostname) || !/^\d|^\[/.test(url.hostname));
 }
 
-/** Network error codes a whole step (an upload session, a blob download) may be retried after. */
-export const RETRYABLE_NETWORK_CODES = new Set(["TIMEOUT", "CONNECTION_FAILED", "UNREACHABLE", "CONNECTION_REFUSED", "PROXY_FAILED"]);
+/**
+ * Network error codes a whole step (an upload session, a blob download) may be retried after.
+ * Not `CONNECTION_REFUSED`: the transport already gave a refused connection its brief second chance.
+ */
+export const RETRYABLE_NETWORK_CODES = new Set(["TIMEOUT", "CONNECTION_FAILED", "UNREACHABLE", "PROXY_FAILED"]);

@@ -21,11 +21,16 @@ export function redactUrl(url: URL | string): string {
 
 /** Replaces each secret, and every URL, in free text (a registry's message, a low-level error). */
 export function redactText(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(/\bhttps?:\/\/[^\s"'<>]+/g, (match) => redactUrl(match));
-  for (const secret of [...secrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)) {
-    out = out.split(secret).join("***");
-  }
-  return out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 ***");
+  const withUrls = text.replace(/\bhttps?:\/\/[^\s"'<>]+/g, (match) => redactUrl(match));
+  const withSecrets = replaceSecrets(withUrls, secrets.filter((s) => s.length >= 4));
+  return withSecrets.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 ***");
+}
+
+/** Replaces every occurrence of each secret with `***`, longest first, so a secret that contains another goes whole. */
+export function replaceSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join("***");
+  return out;
 }
 
 /** One line of at most `max` characters. */

@@ -1,6 +1,5 @@
 import { formatRepository, type Reference } from "../oci/index.js";
-import type { Authenticator } from "./auth.js";
-import { repositoryScope } from "./auth.js";
+import { repositoryScope, type Authenticator } from "./auth.js";
 import { errorFromResponse, type RegistryError } from "./registry-error.js";
 import type { HttpMethod, HttpRequest, HttpResponse, HttpTransport } from "./transport.js";
 
@@ -45,15 +44,6 @@ export class RepositoryHttp {
   /** Sends with this repository's scopes, plus `extraScopes` (e.g. `pull` on a mount's source). */
   send(request: HttpRequest, extraScopes: readonly string[] = []): Promise<HttpResponse> {
     return this.#auth.send(this.registry, [...this.scopes, ...extraScopes], request);
-  }
-
-  /** Sends without credentials or scopes (the `/v2/` version check). */
-  sendAnonymous(request: HttpRequest): Promise<HttpResponse> {
-    return this.#transport.send(request);
-  }
-
-  learnChallenge(response: HttpResponse): boolean {
-    return this.#auth.learn(this.registry, response);
   }
 
   fail(response: HttpResponse, method: HttpMethod, subject: string, object: "blob" | "manifest"): Promise<RegistryError> {

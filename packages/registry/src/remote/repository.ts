@@ -76,11 +76,6 @@ export class RemoteRepository {
     return getManifest(this.#http, reference, options);
   }
 
-  /** The verified descriptor a tag or digest points to (the reference's own when omitted). */
-  async resolve(reference?: string, options?: CallOptions): Promise<Descriptor> {
-    return (await this.fetchManifest(reference ?? defaultTarget(this.reference), options)).descriptor;
-  }
-
   /** `PUT` manifest bytes under a tag or their digest. */
   putManifest(reference: string, manifest: { bytes: Uint8Array; mediaType: string; digest: Digest }, options?: CallOptions): Promise<void> {
     return putManifest(this.#http, reference, manifest, options);

@@ -1,7 +1,7 @@
 import { WasmpackError } from "../errors.js";
 import { isObject } from "../oci/index.js";
 import type { BearerChallenge } from "./challenge.js";
-import type { Credential } from "./credentials.js";
+import { basicAuthorization, type Credential } from "./credentials.js";
 import { redactUrl } from "./redact.js";
 import { header, type HttpRequest, type HttpTransport } from "./transport.js";
 
@@ -75,7 +75,7 @@ function getTokenRequest(realm: URL, challenge: BearerChallenge, scopes: readonl
   for (const scope of scopes) url.searchParams.append("scope", scope);
   const headers: Record<string, string> = { accept: "application/json" };
   if (credential && "password" in credential) {
-    headers["authorization"] = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+    headers["authorization"] = basicAuthorization(credential);
   }
   return { method: "GET", url, headers };
 }

@@ -1,5 +1,5 @@
 import { WasmpackError } from "@wasmpack/registry/errors";
-import { isTable, type TomlTable } from "../../project/toml.js";
+import { TomlReader, isTable, type TomlTable } from "../../project/toml.js";
 
 /** Spin's `ContentRef` as pushed: always the digest, and the content itself when small (§5(a)). */
 export interface ContentRef {
@@ -33,9 +33,9 @@ const V1_DEFAULT_OUTBOUND = ["redis://*:*", "mysql://*:*", "postgres://*:*"];
  * `allowed_http_hosts` (legacy), `url`/registry sources; the `build` metadata is not copied.
  */
 export function lockedApp(manifest: TomlTable, manifestPath: string, content: LockedContent): JsonObject {
-  const where = (field: string) => `${manifestPath}: ${field}`;
-  const app = manifest["spin_manifest_version"] === "1" ? fromV1(manifest, where) : fromV2(manifest, where);
-  const components = app.components.map(({ id, table, field, defaultOutbound }) => lockedComponent(id, table, field, defaultOutbound, content, where));
+  const toml = new TomlReader(manifestPath);
+  const app = manifest["spin_manifest_version"] === "1" ? fromV1(manifest, toml) : fromV2(manifest, toml);
+  const components = app.components.map(({ id, table, field, defaultOutbound }) => lockedComponent(id, table, field, defaultOutbound, content, toml));
   const needsHost = components.some((c) => "host_requirements" in c);
   return {
     spin_lock_version: 1,
@@ -54,69 +54,70 @@ interface AppParts {
   components: { id: string; table: TomlTable; field: string; defaultOutbound?: string[] }[];
 }
 
-function fromV2(manifest: TomlTable, where: (f: string) => string): AppParts {
-  const application = table(manifest["application"], "application", where);
-  const globals = table(application["trigger"] ?? {}, "application.trigger", where);
-  const triggerTables = table(manifest["trigger"] ?? {}, "trigger", where);
+function fromV2(manifest: TomlTable, toml: TomlReader): AppParts {
+  const application = toml.asTable(manifest["application"], "application");
+  const globals = toml.table(application, "trigger", "application.trigger") ?? {};
+  const triggerTables = toml.table(manifest, "trigger") ?? {};
   const raw: { type: string; trigger: TomlTable; field: string }[] = [];
   for (const [type, list] of Object.entries(triggerTables)) {
-    if (!Array.isArray(list)) throw invalid(where(`trigger.${type}`), "must be an array of tables ([[trigger.TYPE]])");
-    list.forEach((t: unknown, i) => raw.push({ type, trigger: table(t, `trigger.${type}[${i}]`, where), field: `trigger.${type}[${i}]` }));
+    if (!Array.isArray(list)) toml.fail(`trigger.${type}`, "must be an array of tables ([[trigger.TYPE]])");
+    list.forEach((t: unknown, i) => raw.push({ type, trigger: toml.asTable(t, `trigger.${type}[${i}]`), field: `trigger.${type}[${i}]` }));
   }
-  const ids = triggerIds(raw.map((r) => ({ type: r.type, id: optionalString(r.trigger["id"], `${r.field}.id`, where), component: r.trigger["component"] })));
+  const ids = triggerIds(raw.map((r) => ({ type: r.type, id: toml.optionalString(r.trigger, "id", `${r.field}.id`), component: r.trigger["component"] })));
   const triggers = raw.map(({ type, trigger, field }, i) => {
     const { id: _id, component, components, ...config } = trigger;
     const out: TomlTable = { ...config };
-    if (component !== undefined) out["component"] = string(component, `${field}.component`, where);
-    if (components !== undefined) out["components"] = componentLists(components, `${field}.components`, where);
-    return { id: ids[i]!, trigger_type: type, trigger_config: sortedJson(out, where) } as JsonObject;
+    if (component !== undefined) out["component"] = toml.asString(component, `${field}.component`);
+    if (components !== undefined) out["components"] = componentLists(components, `${field}.components`, toml);
+    return { id: ids[i]!, trigger_type: type, trigger_config: sortedJson(out) } as JsonObject;
   });
-  const components = Object.entries(table(manifest["component"] ?? {}, "component", where)).map(([id, c]) => ({
+  const components = Object.entries(toml.table(manifest, "component") ?? {}).map(([id, c]) => ({
     id,
-    table: table(c, `component.${id}`, where),
+    table: toml.asTable(c, `component.${id}`),
     field: `component.${id}`,
   }));
   return {
-    metadata: appMetadata(application, globals, Object.keys(triggerTables), where),
-    variables: lockedVariables(manifest["variables"], where),
+    metadata: appMetadata(application, globals, Object.keys(triggerTables), toml),
+    variables: lockedVariables(manifest, toml),
     triggers,
     components,
   };
 }
 
 /** Version 1, converted the way Spin's `compat.rs` does: one trigger type, `[component.trigger]` per component. */
-function fromV1(manifest: TomlTable, where: (f: string) => string): AppParts {
-  const { type, ...globalConfig } = table(manifest["trigger"], "trigger", where);
-  const triggerType = string(type, "trigger.type", where);
+function fromV1(manifest: TomlTable, toml: TomlReader): AppParts {
+  const { type, ...globalConfig } = toml.asTable(manifest["trigger"], "trigger");
+  const triggerType = toml.asString(type, "trigger.type");
   const list = manifest["component"] ?? [];
-  if (!Array.isArray(list)) throw invalid(where("component"), "must be an array of tables ([[component]])");
+  if (!Array.isArray(list)) toml.fail("component", "must be an array of tables ([[component]])");
   const components = list.map((c: unknown, i) => {
-    const t = table(c, `component[${i}]`, where);
-    return { id: string(t["id"], `component[${i}].id`, where), table: t, field: `component[${i}]`, defaultOutbound: V1_DEFAULT_OUTBOUND };
+    const t = toml.asTable(c, `component[${i}]`);
+    return { id: toml.asString(t["id"], `component[${i}].id`), table: t, field: `component[${i}]`, defaultOutbound: V1_DEFAULT_OUTBOUND };
   });
   const triggers = components.map(({ id, table: t, field }) => {
-    const config: TomlTable = { ...table(t["trigger"] ?? {}, `${field}.trigger`, where), component: id };
-    return { id: `trigger-${id}`, trigger_type: triggerType, trigger_config: sortedJson(config, where) } as JsonObject;
+    const config: TomlTable = { ...(toml.table(t, "trigger", `${field}.trigger`) ?? {}), component: id };
+    return { id: `trigger-${id}`, trigger_type: triggerType, trigger_config: sortedJson(config) } as JsonObject;
   });
   return {
-    metadata: appMetadata(manifest, { [triggerType]: globalConfig }, [triggerType], where),
-    variables: lockedVariables(manifest["variables"], where),
+    metadata: appMetadata(manifest, { [triggerType]: globalConfig }, [triggerType], toml),
+    variables: lockedVariables(manifest, toml),
     triggers,
     components,
   };
 }
 
 /** Spin `locked_metadata`: name, version, description, authors, `triggers` (global configs) and, for one trigger type, `trigger`. */
-function appMetadata(details: TomlTable, globals: TomlTable, types: string[], where: (f: string) => string): JsonObject {
-  const metadata: TomlTable = { name: string(details["name"], "application.name", where), triggers: globals };
+function appMetadata(details: TomlTable, globals: TomlTable, types: string[], toml: TomlReader): JsonObject {
+  const metadata: TomlTable = { name: toml.asString(details["name"], "application.name"), triggers: globals };
   for (const key of ["version", "description"]) {
-    if (details[key] !== undefined) metadata[key] = string(details[key], `application.${key}`, where);
+    const value = toml.optionalString(details, key, `application.${key}`);
+    if (value !== undefined) metadata[key] = value;
   }
-  const authors = stringList(details["authors"], "application.authors", where);
+  const authors = toml.stringArray(details, "authors", "application.authors");
   if (authors.length > 0) metadata["authors"] = authors;
   const [only, ...more] = types;
-  if (only !== undefined && more.length === 0) metadata["trigger"] = { ...table(globals[only] ?? {}, `application.trigger.${only}`, where), type: only };
-  return sortedJson(metadata, where) as JsonObject;
+  if (only !== undefined && more.length === 0) metadata["trigger"] = { ...(toml.table(globals, only, `application.trigger.${only}`) ?? {}), type: only };
+  return sortedJson(metadata) as JsonObject;
 }
 
 function lockedComponent(
@@ -125,33 +126,35 @@ function lockedComponent(
   field: string,
   defaultOutbound: string[] | undefined,
   content: LockedContent,
-  where: (f: string) => string,
+  toml: TomlReader,
 ): JsonObject {
   for (const key of ["dependencies", "allowed_http_hosts"] as const) {
     const value = c[key];
-    if (value !== undefined && (Array.isArray(value) ? value.length > 0 : Object.keys(table(value, `${field}.${key}`, where)).length > 0)) {
-      throw new WasmpackError("input", "SPIN_FEATURE_UNSUPPORTED", `${where(`${field}.${key}`)} is not supported in a spin-artifact by wasmpack yet${key === "allowed_http_hosts" ? "; use allowed_outbound_hosts" : ""}`);
+    if (value !== undefined && (Array.isArray(value) ? value.length > 0 : Object.keys(toml.asTable(value, `${field}.${key}`)).length > 0)) {
+      throw new WasmpackError("input", "SPIN_FEATURE_UNSUPPORTED", `${toml.file}: ${field}.${key} is not supported in a spin-artifact by wasmpack yet${key === "allowed_http_hosts" ? "; use allowed_outbound_hosts" : ""}`);
     }
   }
   const wasm = content.wasm.get(id);
-  if (!wasm) throw new WasmpackError("input", "SPIN_SOURCE_NOT_LOCAL", `${where(`${field}.source`)} is not a local file; a spin-artifact holds every component's wasm, and wasmpack does not download sources`);
-  const outbound = c["allowed_outbound_hosts"] === undefined && defaultOutbound ? defaultOutbound : stringList(c["allowed_outbound_hosts"], `${field}.allowed_outbound_hosts`, where);
+  if (!wasm) throw new WasmpackError("input", "SPIN_SOURCE_NOT_LOCAL", `${toml.file}: ${field}.source is not a local file; a spin-artifact holds every component's wasm, and wasmpack does not download sources`);
+  const outbound = c["allowed_outbound_hosts"] === undefined && defaultOutbound ? defaultOutbound : toml.stringArray(c, "allowed_outbound_hosts", `${field}.allowed_outbound_hosts`);
   const metadata: TomlTable = {};
-  if (c["description"] !== undefined) metadata["description"] = string(c["description"], `${field}.description`, where);
+  const description = toml.optionalString(c, "description", `${field}.description`);
+  if (description !== undefined) metadata["description"] = description;
   const lists: [string, string][] = [["allowed_outbound_hosts", ""], ["key_value_stores", ""], ["sqlite_databases", "databases"], ["ai_models", ""]];
   for (const [key, lockedKey] of lists) {
-    const values = key === "allowed_outbound_hosts" ? outbound : stringList(c[key], `${field}.${key}`, where);
+    const values = key === "allowed_outbound_hosts" ? outbound : toml.stringArray(c, key, `${field}.${key}`);
     if (values.length > 0) metadata[lockedKey || key] = values;
   }
-  const env = stringRecord(c["environment"], `${field}.environment`, where);
-  const config = stringRecord(c["variables"] ?? c["config"], `${field}.variables`, where);
+  const env = toml.stringRecord(c, "environment", `${field}.environment`);
+  // `variables`, or its version 1 name `config`; errors name `variables` either way.
+  const config = toml.stringRecord(c, c["variables"] !== undefined ? "variables" : "config", `${field}.variables`);
   const files = [...(content.files.get(id) ?? [])].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const out: JsonObject = { id };
-  if (Object.keys(metadata).length > 0) out["metadata"] = sortedJson(metadata, where);
+  if (Object.keys(metadata).length > 0) out["metadata"] = sortedJson(metadata);
   out["source"] = { content_type: "application/wasm", ...refJson(wasm) };
-  if (Object.keys(env).length > 0) out["env"] = sortedJson(env, where);
+  if (Object.keys(env).length > 0) out["env"] = sortedJson(env);
   if (files.length > 0) out["files"] = files.map((f) => ({ ...refJson(f.ref), path: f.path }));
-  if (Object.keys(config).length > 0) out["config"] = sortedJson(config, where);
+  if (Object.keys(config).length > 0) out["config"] = sortedJson(config);
   if (outbound.some((h) => SERVICE_CHAINING.test(h))) out["host_requirements"] = { local_service_chaining: "required" };
   return out;
 }
@@ -176,14 +179,14 @@ function triggerIds(triggers: { type: string; id: string | undefined; component:
 }
 
 /** Spin `locked_variable`: `required` or a `default`, not both; `secret` only when true. */
-function lockedVariables(value: unknown, where: (f: string) => string): JsonObject {
+function lockedVariables(manifest: TomlTable, toml: TomlReader): JsonObject {
   const out: JsonObject = {};
-  for (const [name, v] of Object.entries(table(value ?? {}, "variables", where)).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const variable = table(v, `variables.${name}`, where);
+  for (const [name, v] of Object.entries(toml.table(manifest, "variables") ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const variable = toml.asTable(v, `variables.${name}`);
     const required = variable["required"] === true;
-    const fallback = optionalString(variable["default"], `variables.${name}.default`, where);
-    if (required === (fallback !== undefined)) throw invalid(where(`variables.${name}`), "must be `required` or have a `default`, not both");
-    const description = optionalString(variable["description"], `variables.${name}.description`, where);
+    const fallback = toml.optionalString(variable, "default", `variables.${name}.default`);
+    if (required === (fallback !== undefined)) toml.fail(`variables.${name}`, "must be `required` or have a `default`, not both");
+    const description = toml.optionalString(variable, "description", `variables.${name}.description`);
     out[name] = {
       ...(description !== undefined ? { description } : {}),
       ...(fallback !== undefined ? { default: fallback } : {}),
@@ -193,11 +196,11 @@ function lockedVariables(value: unknown, where: (f: string) => string): JsonObje
   return out;
 }
 
-function componentLists(value: unknown, field: string, where: (f: string) => string): TomlTable {
+function componentLists(value: unknown, field: string, toml: TomlReader): TomlTable {
   const out: TomlTable = {};
-  for (const [key, specs] of Object.entries(table(value, field, where))) {
+  for (const [key, specs] of Object.entries(toml.asTable(value, field))) {
     const list = Array.isArray(specs) ? specs : [specs];
-    out[key] = list.map((s: unknown, i) => string(s, `${field}.${key}[${i}]`, where));
+    out[key] = list.map((s: unknown, i) => toml.asString(s, `${field}.${key}[${i}]`));
   }
   return out;
 }
@@ -207,42 +210,12 @@ function refJson(ref: ContentRef): JsonObject {
 }
 
 /** TOML values as JSON with every table's keys sorted, as Spin's BTreeMap-backed maps serialise. */
-function sortedJson(value: unknown, where: (f: string) => string): Json {
+function sortedJson(value: unknown): Json {
   if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map((v) => sortedJson(v, where));
+  if (Array.isArray(value)) return value.map((v) => sortedJson(v));
   if (isTable(value)) {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedJson(value[k], where)]));
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedJson(value[k])]));
   }
   if (typeof value === "bigint") return Number(value);
   return value as Json;
-}
-
-function table(value: unknown, field: string, where: (f: string) => string): TomlTable {
-  if (!isTable(value)) throw invalid(where(field), "must be a table");
-  return value;
-}
-
-function string(value: unknown, field: string, where: (f: string) => string): string {
-  if (typeof value !== "string") throw invalid(where(field), "must be a string");
-  return value;
-}
-
-function optionalString(value: unknown, field: string, where: (f: string) => string): string | undefined {
-  return value === undefined ? undefined : string(value, field, where);
-}
-
-function stringList(value: unknown, field: string, where: (f: string) => string): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw invalid(where(field), "must be a list of strings");
-  return value as string[];
-}
-
-function stringRecord(value: unknown, field: string, where: (f: string) => string): Record<string, string> {
-  const t = table(value ?? {}, field, where);
-  for (const [k, v] of Object.entries(t)) if (typeof v !== "string") throw invalid(where(`${field}.${k}`), "must be a string");
-  return t as Record<string, string>;
-}
-
-function invalid(field: string, why: string): WasmpackError {
-  return new WasmpackError("input", "MANIFEST_FIELD_INVALID", `${field} ${why}`);
 }
