@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { WasmpackError } from "@wasmpack/registry/errors";
+import { checkWasmLinker, linkerNotFoundIn, missingLinkerError } from "../toolchain/linker.js";
 import { toolchainEnv, type Toolchain } from "../toolchain/toolchain.js";
 import { readBuiltPackages } from "./cargo-metadata.js";
 import { execaRunner, exitText, type CommandEnv, type CommandRunner } from "./runner.js";
@@ -31,6 +32,8 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<WasmArtifa
   const env = toolchainEnv(toolchain, options.env);
   // cargo reads .cargo/config.toml, and rustup rust-toolchain.toml, from the working directory.
   const cwd = path.dirname(manifestPath);
+  // A missing rust-lld would only show after every crate compiled: say so now, in one line.
+  await checkWasmLinker(toolchain, { env, cwd });
   const packages = await readBuiltPackages({
     cargo: toolchain.cargo,
     manifestPath,
@@ -49,6 +52,10 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<WasmArtifa
     ...["--manifest-path", manifestPath],
   ];
   const artifacts: WasmArtifact[] = [];
+  // From cargo's "error: linker `X` not found" on, its lines are held back: when the build fails,
+  // wasmpack's one line about the missing linker replaces them.
+  let missingLinker: string | undefined;
+  const heldBack: string[] = [];
   const result = await runner(toolchain.cargo, args, {
     env,
     cwd,
@@ -58,9 +65,15 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<WasmArtifa
       const packageName = artifact && packages.get(artifact.packageId);
       if (artifact && packageName !== undefined) artifacts.push({ ...artifact, packageName });
     },
-    onStderrLine: (line) => onDiagnostic?.(line),
+    onStderrLine: (line) => {
+      missingLinker ??= linkerNotFoundIn(line);
+      if (missingLinker) heldBack.push(line);
+      else onDiagnostic?.(line);
+    },
   });
 
+  if (result.exitCode !== 0 && missingLinker) throw await missingLinkerError(toolchain, missingLinker, env);
+  for (const line of heldBack) onDiagnostic?.(line);
   if (result.exitCode !== 0) {
     throw new WasmpackError(
       "build",

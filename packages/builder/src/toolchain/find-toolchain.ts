@@ -71,6 +71,7 @@ export async function findToolchain(options: FindToolchainOptions): Promise<Tool
         cargo: candidate.cargo,
         rustc: candidate.rustc,
         binDir: path.dirname(candidate.cargo),
+        sysroot: info.sysroot,
         target,
         rustcVersion: info.version,
         origin: candidate.origin,

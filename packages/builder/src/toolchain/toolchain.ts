@@ -9,6 +9,8 @@ export interface Toolchain {
   rustc: string;
   /** Put first on PATH for build commands (the directory of cargo). */
   binDir: string;
+  /** rustc's sysroot (`rustc --print sysroot`): lib/rustlib holds the targets' std and rust-lld. */
+  sysroot: string;
   /** The wasm target this toolchain has the standard library for, e.g. "wasm32-wasip1". */
   target: string;
   /** e.g. "1.63.0" or "1.97.0-nightly". */
