@@ -25,18 +25,19 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
-// Where wasmpack keeps state in the user's home: the build record ($XDG_STATE_HOME) and registry
-// credentials ($DOCKER_CONFIG). Every run gets both in one temp directory of this test process, so
-// tests never write into the real ~/.local/state or read the developer's docker config. HOME stays
+// Where wasmpack keeps state in the user's home: the build record ($XDG_STATE_HOME), registry
+// credentials ($DOCKER_CONFIG) and the toolchain it found ($WASMPACK_CACHE_DIR). Every run gets
+// all three in one temp directory of this test process, so tests never write into the real
+// ~/.local/state or ~/.cache or read the developer's docker config. HOME stays
 // (cargo and rustup need it). vitest ends its workers with SIGTERM, which skips `exit` handlers, so
 // the directory goes with the test file's afterAll.
 const SANDBOX = mkdtempSync(join(tmpdir(), "wasmpack-cli-home-"));
 afterAll(() => rmSync(SANDBOX, { recursive: true, force: true }));
-const SANDBOX_ENV = { XDG_STATE_HOME: join(SANDBOX, "state"), DOCKER_CONFIG: join(SANDBOX, "docker") };
+const SANDBOX_ENV = { XDG_STATE_HOME: join(SANDBOX, "state"), DOCKER_CONFIG: join(SANDBOX, "docker"), WASMPACK_CACHE_DIR: join(SANDBOX, "cache") };
 
 /**
  * Runs the built `wasmpack` bin as a user would (`pnpm build` first; `pnpm test` does), with
- * XDG_STATE_HOME and DOCKER_CONFIG in a temp directory unless `env` names them.
+ * XDG_STATE_HOME, DOCKER_CONFIG and WASMPACK_CACHE_DIR in a temp directory unless `env` names them.
  */
 export function runWasmpack(args: string[], options: RunOptions = {}): Promise<CliResult> {
   return runCommand(process.execPath, [BIN, ...args], { ...options, env: { ...SANDBOX_ENV, ...options.env } });

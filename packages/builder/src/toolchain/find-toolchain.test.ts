@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -296,5 +296,115 @@ describe("rustup proxies and toolchainEnv", () => {
     expect(toolchain.rustupProxy).toBe(false);
     expect(toolchainEnv(toolchain, env)).toEqual({ PATH: `${usrBin}${path.delimiter}/a:/b`, RUSTC: path.join(usrBin, "rustc") });
     expect(env.RUSTUP_TOOLCHAIN).toBe("nightly");
+  });
+});
+
+describe("findToolchain: the answer remembered between runs", () => {
+  const cacheFile = () => path.join(root, "home", ".cache", "wasmpack", "toolchain.json");
+  const askedSince = (count: number) => rustcs.asked.slice(count);
+
+  it("asks no rustc the second time, and again once the rustc is touched or replaced", async () => {
+    const pathBin = await toolchainAt(path.join(root, "on-path"), { listed: ["wasm32-wasip1"] });
+    const usrBin = await toolchainAt(path.join(root, "usr"), { std: ["wasm32-wasi"] });
+    const first = await find({ PATH: pathBin });
+    expect(rustcs.asked.length).toBeGreaterThan(0);
+    expect(JSON.parse(await readFile(cacheFile(), "utf8"))).toMatchObject({ version: 1 });
+
+    let asked = rustcs.asked.length;
+    expect(await find({ PATH: pathBin })).toEqual(first);
+    expect(askedSince(asked)).toEqual([]);
+
+    // Touched (an upgrade in place keeps the path): probed again.
+    const later = new Date(Date.now() + 60_000);
+    await utimes(path.join(usrBin, "rustc"), later, later);
+    asked = rustcs.asked.length;
+    expect(await find({ PATH: pathBin })).toEqual(first);
+    expect(askedSince(asked)).toContain(path.join(usrBin, "rustc"));
+
+    // Replaced by another file (same size, same mtime): probed again.
+    asked = rustcs.asked.length;
+    await find({ PATH: pathBin });
+    expect(askedSince(asked)).toEqual([]);
+    const replacement = path.join(root, "rustc.new");
+    await executable(replacement);
+    await utimes(replacement, later, later);
+    await rename(replacement, path.join(usrBin, "rustc"));
+    await find({ PATH: pathBin });
+    expect(askedSince(asked)).toContain(path.join(usrBin, "rustc"));
+  });
+
+  it("takes a wasm std added to an earlier toolchain, a new cargo on PATH and other targets as new questions", async () => {
+    const pathBin = await toolchainAt(path.join(root, "on-path"), { listed: ["wasm32-wasip1"] });
+    await toolchainAt(path.join(root, "usr"), { std: ["wasm32-wasi"] });
+    expect((await find({ PATH: pathBin })).origin).toBe(path.join(root, "usr", "bin"));
+
+    await toolchainAt(path.join(root, "on-path"), { std: ["wasm32-wasip1"] }); // `rustup target add`
+    expect(await find({ PATH: pathBin })).toMatchObject({ origin: "PATH", target: "wasm32-wasip1" });
+
+    const newBin = await toolchainAt(path.join(root, "new"), { std: ["wasm32-wasip1"] });
+    expect((await find({ PATH: [newBin, pathBin].join(path.delimiter) })).cargo).toBe(path.join(newBin, "cargo"));
+    expect((await find({ PATH: pathBin }, { target: "wasm32-wasi" })).origin).toBe(path.join(root, "usr", "bin"));
+  });
+
+  it("asks a rustup proxy again when RUSTUP_TOOLCHAIN, a rust-toolchain.toml or the toolchain it runs changes", async () => {
+    const stable = await toolchainAt(rustupToolchain("stable"), { std: ["wasm32-wasip1"] });
+    const proxyBin = path.join(root, "home", ".cargo", "bin");
+    await executable(path.join(proxyBin, "cargo"));
+    const proxyRustc = await executable(path.join(proxyBin, "rustc"));
+    rustcs.byPath.set(proxyRustc, rustcs.byPath.get(path.join(stable, "rustc"))!);
+    const proxyAsked = () => rustcs.asked.filter((file) => file === proxyRustc).length;
+    const env = { PATH: proxyBin, RUSTUP_TOOLCHAIN: "stable" };
+
+    expect(await find(env)).toMatchObject({ origin: "PATH", rustupProxy: true });
+    let asked = proxyAsked();
+    await find(env);
+    expect(proxyAsked()).toBe(asked);
+
+    await find({ ...env, RUSTUP_TOOLCHAIN: "nightly" });
+    expect(proxyAsked()).toBeGreaterThan(asked);
+
+    asked = proxyAsked();
+    await writeFile(path.join(root, "rust-toolchain.toml"), '[toolchain]\nchannel = "stable"\n');
+    await find(env);
+    expect(proxyAsked()).toBeGreaterThan(asked);
+
+    asked = proxyAsked();
+    await find(env);
+    expect(proxyAsked()).toBe(asked);
+    const later = new Date(Date.now() + 60_000);
+    await utimes(path.join(stable, "rustc"), later, later); // `rustup update` replaced the toolchain
+    await find(env);
+    expect(proxyAsked()).toBeGreaterThan(asked);
+  });
+
+  it("ignores a corrupt or unwritable cache, and remembers no failure", async () => {
+    const usrBin = await toolchainAt(path.join(root, "usr"), { std: ["wasm32-wasi"] });
+    await mkdir(path.dirname(cacheFile()), { recursive: true });
+    await writeFile(cacheFile(), "{ not json");
+    expect((await find({ PATH: "" })).binDir).toBe(usrBin);
+    let asked = rustcs.asked.length;
+    await find({ PATH: "" });
+    expect(askedSince(asked)).toEqual([]); // rewritten whole
+
+    await writeFile(path.join(root, "a-file"), "");
+    const unwritable = { cacheDir: path.join(root, "a-file", "cache") };
+    expect((await find({ PATH: "" }, unwritable)).binDir).toBe(usrBin);
+    expect((await find({ PATH: "" }, unwritable)).binDir).toBe(usrBin);
+
+    await expectError(find({ PATH: "" }, { target: "wasm32-wasip1" }));
+    asked = rustcs.asked.length;
+    await expectError(find({ PATH: "" }, { target: "wasm32-wasip1" }));
+    expect(askedSince(asked).length).toBeGreaterThan(0);
+  });
+
+  it("is kept where WASMPACK_CACHE_DIR or XDG_CACHE_HOME say, and not at all with cacheDir null", async () => {
+    await toolchainAt(path.join(root, "usr"), { std: ["wasm32-wasi"] });
+    await find({ PATH: "", WASMPACK_CACHE_DIR: path.join(root, "mine") });
+    await readFile(path.join(root, "mine", "toolchain.json"), "utf8");
+    await find({ PATH: "", XDG_CACHE_HOME: path.join(root, "xdg") });
+    await readFile(path.join(root, "xdg", "wasmpack", "toolchain.json"), "utf8");
+    const asked = rustcs.asked.length;
+    await find({ PATH: "" }, { cacheDir: null });
+    expect(askedSince(asked).length).toBeGreaterThan(0);
   });
 });

@@ -5,6 +5,7 @@ import { execaRunner, type CommandEnv, type CommandRunner } from "../cargo/runne
 import { isMissing, listCandidates } from "./candidates.js";
 import { hasStandardLibrary, isRustupProxy, probeRustc, rustcSysroot, rustcVersion, sysrootHasStd, type RustcInfo } from "./rustc-probe.js";
 import type { Toolchain } from "./toolchain.js";
+import { ToolchainCache, cacheKey, defaultCacheDir } from "./toolchain-cache.js";
 
 export interface FindToolchainOptions {
   env: CommandEnv;
@@ -17,7 +18,15 @@ export interface FindToolchainOptions {
   cwd?: string;
   /** The distribution's toolchain directory; defaults to /usr/bin. */
   systemBinDir?: string;
+  /**
+   * Where the answer is remembered between runs (see ToolchainCache); null: not at all. Defaults
+   * to WASMPACK_CACHE_DIR, else $XDG_CACHE_HOME/wasmpack, else ~/.cache/wasmpack.
+   */
+  cacheDir?: string | null;
 }
+
+/** The environment variables that steer which toolchain is found and what a rustup proxy runs. */
+const STEERING_ENV = ["CARGO", "RUSTC", "PATH", "RUSTUP_HOME", "RUSTUP_TOOLCHAIN"] as const;
 
 export const DEFAULT_TARGETS = ["wasm32-wasip1", "wasm32-wasi"] as const;
 
@@ -35,11 +44,30 @@ export async function findToolchain(options: FindToolchainOptions): Promise<Tool
     cwd: options.cwd ?? process.cwd(),
   };
   const wanted: readonly string[] = options.target ? [options.target] : DEFAULT_TARGETS;
-  const candidates = await listCandidates({
-    env: options.env,
-    home: options.home ?? os.homedir(),
-    systemBinDir: options.systemBinDir ?? "/usr/bin",
+  const home = options.home ?? os.homedir();
+  const systemBinDir = options.systemBinDir ?? "/usr/bin";
+  const candidates = await listCandidates({ env: options.env, home, systemBinDir });
+
+  // Listing the candidates took stat calls only; probing them takes rustc runs, unless the
+  // answer is remembered and every file it depended on is unchanged.
+  const cacheDir = options.cacheDir === undefined ? defaultCacheDir(options.env, home) : options.cacheDir;
+  const cache = cacheDir === null ? undefined : new ToolchainCache(cacheDir);
+  const key = cacheKey({
+    wanted,
+    env: STEERING_ENV.map((name) => options.env[name] ?? null),
+    home,
+    systemBinDir,
+    cwd: path.resolve(probe.cwd),
+    candidates,
   });
+  const cached = await cache?.lookup(key);
+  if (cached) return cached;
+  const rustupHome = options.env.RUSTUP_HOME ?? path.join(home, ".rustup");
+  const dependsOn = [
+    path.join(rustupHome, "settings.toml"), // rustup's default toolchain and directory overrides
+    path.join(rustupHome, "toolchains"),
+    ...toolchainFiles(probe.cwd),
+  ];
 
   const tried: string[] = [];
   const withoutStd: { index: number; origin: string; rustc: string }[] = [];
@@ -49,9 +77,15 @@ export async function findToolchain(options: FindToolchainOptions): Promise<Tool
       continue;
     }
     let info: RustcInfo;
+    dependsOn.push(candidate.cargo, candidate.rustc);
     try {
       // One rustc call per candidate until one has a wanted std on disk; only that one is asked more.
       const sysroot = candidate.sysroot ?? (await rustcSysroot(candidate.rustc, probe));
+      dependsOn.push(
+        path.join(sysroot, "bin", "rustc"), // what a rustup proxy runs
+        path.join(sysroot, "lib", "rustlib"),
+        ...[...wanted, ...DEFAULT_TARGETS].map((t) => path.join(sysroot, "lib", "rustlib", t, "lib")),
+      );
       const stdOnDisk = await anyAsync([...wanted, ...DEFAULT_TARGETS], (t) => sysrootHasStd(sysroot, t));
       if (!stdOnDisk) {
         // Only the error message needs this rustc's version: ask for it there, not on the happy path.
@@ -67,7 +101,7 @@ export async function findToolchain(options: FindToolchainOptions): Promise<Tool
     }
     const target = await firstWithStandardLibrary(info, wanted);
     if (target) {
-      return {
+      const toolchain: Toolchain = {
         cargo: candidate.cargo,
         rustc: candidate.rustc,
         binDir: path.dirname(candidate.cargo),
@@ -77,6 +111,8 @@ export async function findToolchain(options: FindToolchainOptions): Promise<Tool
         origin: candidate.origin,
         rustupProxy: await isRustupProxy(candidate.rustc, info.sysroot),
       };
+      await cache?.store(key, dependsOn, toolchain);
+      return toolchain;
     }
     const others = await installedOthers(info, wanted);
     tried.push(`${candidate.origin} (rustc ${info.version}${others})`);
@@ -99,6 +135,15 @@ export async function findToolchain(options: FindToolchainOptions): Promise<Tool
     "NO_WASM_TARGET",
     `no Rust toolchain with the ${wanted.join(" or ")} standard library found (tried: ${tried.join(", ")}); install it with ${addTarget}, or ${DEBIAN_HINT}`,
   );
+}
+
+/** rustup proxies pick a toolchain from rust-toolchain(.toml) in the directory or a parent. */
+function toolchainFiles(cwd: string): string[] {
+  const files: string[] = [];
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    files.push(path.join(dir, "rust-toolchain"), path.join(dir, "rust-toolchain.toml"));
+    if (path.dirname(dir) === dir) return files;
+  }
 }
 
 async function anyAsync<T>(items: readonly T[], test: (item: T) => Promise<boolean>): Promise<boolean> {
