@@ -1,15 +1,30 @@
 #!/usr/bin/env bash
-# Installs what wasmpack and its tests need on Debian (run as root), then the npm packages, and
-# compiles the TypeScript. Idempotent: a second run installs nothing new.
+# Installs what wasmpack needs on Debian (run as root), in two parts:
+#
+#   scripts/install-deps.sh --main   # the main job: Debian's Rust with the wasm target and its
+#                                    # linker, pnpm, the npm packages, the TypeScript build
+#   scripts/install-deps.sh          # that, plus what only the tests and benchmarks need
+#
+# scripts/setup.sh runs the first, scripts/test.sh the second. Idempotent: a second run installs
+# nothing new. Each package list is written once, here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+case "${1:-}" in
+  --main) tests=false ;;
+  "") tests=true ;;
+  *) echo "usage: $0 [--main]" >&2; exit 2 ;;
+esac
 
+# --- the main job ---------------------------------------------------------------------------------
 # package.json's "packageManager": "pnpm@X.Y.Z" (a "+sha512..." suffix allowed) is the one place it is written.
 PNPM_VERSION="$(node -p 'require("./package.json").packageManager.replace(/^pnpm@/, "").split("+")[0]')"
-CRANE_VERSION=v0.21.9
-WASMTIME_PY_VERSION=50.0.1
-DEBIAN_PACKAGES=(
+MAIN_DEBIAN_PACKAGES=(
   rustc cargo libstd-rust-dev-wasm32 wasi-libc # Debian's Rust has the wasm32-wasi std (rustc 1.63)
+  lld-14                                       # its wasm linker: /usr/bin/rust-lld -> lld-14, only a
+)                                              # "Recommends" of libstd-rust-dev-wasm32
+
+# --- the tests and benchmarks ---------------------------------------------------------------------
+TEST_DEBIAN_PACKAGES=(
   docker-registry                              # distribution, the reference registry the tests run
   skopeo umoci buildah                         # judges, and the Buildah path the benchmark compares with
   apache2-utils openssl                        # htpasswd and certificates for the auth registries
@@ -17,9 +32,19 @@ DEBIAN_PACKAGES=(
   python3-pip                                  # pip for Python's wasmtime, which runs the examples' tests
   time                                         # GNU /usr/bin/time: bench:push reads wasmpack's peak RSS from it
 )
+WASMTIME_PY_VERSION=50.0.1
+NODE24_VERSION=24.21.0 # the second Node the suite runs under (the npm package node), in .tools/node-24
+# Go tools (optional: without Go, or when a build fails, the tests that use them skip).
+GO_TOOLS=(
+  "crane github.com/google/go-containerregistry/cmd/crane@v0.21.9" # a second registry, a peer in bench:push
+  "oras oras.land/oras/cmd/oras@v1.3.3"                            # a peer in the benchmark
+)
 
+# --- Debian packages, one apt run -----------------------------------------------------------------
+wanted=("${MAIN_DEBIAN_PACKAGES[@]}")
+if $tests; then wanted+=("${TEST_DEBIAN_PACKAGES[@]}"); fi
 missing=()
-for package in "${DEBIAN_PACKAGES[@]}"; do
+for package in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if ((${#missing[@]})); then
@@ -28,11 +53,17 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# --- pnpm, the npm packages, the build ------------------------------------------------------------
 if [[ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]]; then
   echo "installing pnpm $PNPM_VERSION" >&2
   npm install --global --silent "pnpm@$PNPM_VERSION"
 fi
+pnpm install --frozen-lockfile --silent
+pnpm run --silent build
 
+$tests || exit 0
+
+# --- what only the tests need ---------------------------------------------------------------------
 # Python's wasmtime runs the wasmedge-http example in the tests, with WasmEdge's socket imports
 # provided by test/support/wasm-runner (there is no WasmEdge package to install here).
 if ! python3 -c "import wasmtime" 2>/dev/null; then
@@ -42,19 +73,21 @@ if ! python3 -c "import wasmtime" 2>/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "wasmtime==$WASMTIME_PY_VERSION"
 fi
 
-# crane serves a second registry implementation to the tests and is a peer in bench:push. It
-# builds from the Go module proxy in about a minute into .tools/bin (gitignored), where the tests
-# and the benchmark look after PATH. It is optional: without it (no Go, no network) those tests
-# skip, so a failed install must not stop the setup.
-if [[ -x .tools/bin/crane ]] || command -v crane >/dev/null; then
-  : # already there
-elif ! command -v go >/dev/null; then
-  echo "crane not installed (no Go to build it with); its tests skip" >&2
-else
-  echo "installing crane $CRANE_VERSION into .tools/bin" >&2
-  GOBIN="$PWD/.tools/bin" go install "github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION" ||
-    echo "crane not installed (go install github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION failed); its tests skip" >&2
+if [[ "$(.tools/node-24/node_modules/.bin/node --version 2>/dev/null || true)" != "v$NODE24_VERSION" ]]; then
+  echo "installing Node $NODE24_VERSION (npm package node) into .tools/node-24" >&2
+  npm install --silent --no-save --prefix .tools/node-24 "node@$NODE24_VERSION" >/dev/null
 fi
 
-pnpm install --frozen-lockfile --silent
-pnpm run --silent build
+# Go tools build from the Go module proxy in about a minute each into .tools/bin (gitignored),
+# where the tests and the benchmark look after PATH.
+for tool in "${GO_TOOLS[@]}"; do
+  read -r name module <<<"$tool"
+  if [[ -x ".tools/bin/$name" ]] || command -v "$name" >/dev/null; then
+    continue
+  elif ! command -v go >/dev/null; then
+    echo "$name not installed (no Go to build it with); its tests skip" >&2
+  else
+    echo "installing ${module##*/} into .tools/bin" >&2
+    GOBIN="$PWD/.tools/bin" go install "$module" || echo "$name not installed (go install $module failed); its tests skip" >&2
+  fi
+done

@@ -1,17 +1,10 @@
 #!/usr/bin/env bash
-# Installs what the tests need, then runs the whole suite against real cargo, real registries
-# and real judges (skopeo, umoci) under the system Node (floor 20.19) and under Node 24 LTS,
-# ending with one plain "N passed, N failed" line.
+# Installs what the main job and the tests need (on a fresh machine too: CI runs only this), then
+# runs the whole suite against real cargo, real registries and real judges (skopeo, umoci) under
+# the system Node (floor 20.19) and under Node 24 LTS, ending with one plain "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-
-NODE24_VERSION=24.21.0
-NODE24_DIR=.tools/node-$NODE24_VERSION
-if [[ ! -x "$NODE24_DIR/node_modules/.bin/node" ]]; then
-  echo "installing Node $NODE24_VERSION (npm package node) into $NODE24_DIR" >&2
-  npm install --silent --no-save --prefix "$NODE24_DIR" "node@$NODE24_VERSION" >/dev/null
-fi
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
@@ -23,7 +16,7 @@ run_suite() { # NAME NODE [vitest args]
   "$node" node_modules/vitest/vitest.mjs run --reporter=default --reporter=json --outputFile.json="$results/$name.json" "$@" || status=$?
 }
 run_suite node-system node "$@"
-run_suite node-24 "$NODE24_DIR/node_modules/.bin/node" "$@"
+run_suite node-24 .tools/node-24/node_modules/.bin/node "$@"
 
 node -e '
   let passed = 0, failed = 0, skipped = 0;
