@@ -1,5 +1,5 @@
 import { parseWitWorld } from "../wasm/component-world.js";
-import { jcoErrorLine, loadJco } from "../wasm/jco.js";
+import { loadWasmTools, wasmToolsErrorLine } from "../wasm/wasm-tools.js";
 import { wasmKind } from "../wasm/wasm-header.js";
 import { webAssembly, type WasmModule } from "../wasm/webassembly.js";
 
@@ -13,8 +13,8 @@ export type WasmInspection =
 /**
  * Parses a wasm binary the way a runtime will: a core module is validated and compiled by V8
  * (`WebAssembly.Module`, which gives its imports and exports); a component is
- * decoded by wasm-tools through jco (`componentWit`), and each core module inside it is validated.
- * jco is loaded only when a component shows up: it costs startup time.
+ * decoded by wasm-tools (`componentWit`), and each core module inside it is validated.
+ * wasm-tools is loaded only when a component shows up: it costs startup time.
  */
 export async function inspectWasm(bytes: Uint8Array): Promise<WasmInspection> {
   const kind = wasmKind(bytes.subarray(0, 8));
@@ -38,14 +38,14 @@ function inspectModule(bytes: Uint8Array): WasmInspection {
 }
 
 async function inspectComponent(bytes: Uint8Array): Promise<WasmInspection> {
-  const jco = await loadJco();
+  const tools = await loadWasmTools();
   let wit: string;
-  let parts: Awaited<ReturnType<typeof jco.metadataShow>>;
+  let parts: Awaited<ReturnType<typeof tools.metadataShow>>;
   try {
-    wit = await jco.componentWit(bytes);
-    parts = await jco.metadataShow(bytes);
+    wit = await tools.componentWit(bytes);
+    parts = await tools.metadataShow(bytes);
   } catch (error) {
-    return { kind: "invalid", binary: "component", error: jcoErrorLine(error) };
+    return { kind: "invalid", binary: "component", error: wasmToolsErrorLine(error) };
   }
   for (const part of parts) {
     if (part.metaType.tag !== "module") continue;

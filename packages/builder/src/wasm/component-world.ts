@@ -1,5 +1,5 @@
 import { WasmpackError } from "@wasmpack/registry/errors";
-import { jcoErrorLine, loadJco } from "./jco.js";
+import { loadWasmTools, wasmToolsErrorLine } from "./wasm-tools.js";
 import { wasmKind } from "./wasm-header.js";
 
 /**
@@ -12,17 +12,17 @@ export interface ComponentWorld {
   exports: string[];
 }
 
-/** Decodes the component's WIT world with jco (wasm-tools `component wit`). */
+/** Decodes the component's WIT world with wasm-tools (`component wit`). */
 export async function decodeComponentWorld(component: Uint8Array, what: string): Promise<ComponentWorld> {
   if (wasmKind(component) !== "component") {
     throw new WasmpackError("input", "COMPONENT_WIT_FAILED", `cannot decode the WIT world of ${what}: it is not a component`);
   }
-  const jco = await loadJco();
+  const tools = await loadWasmTools();
   let wit: string;
   try {
-    wit = await jco.componentWit(component);
+    wit = await tools.componentWit(component);
   } catch (cause) {
-    throw new WasmpackError("input", "COMPONENT_WIT_FAILED", `cannot decode the WIT world of ${what}: ${jcoErrorLine(cause)}`, { cause });
+    throw new WasmpackError("input", "COMPONENT_WIT_FAILED", `cannot decode the WIT world of ${what}: ${wasmToolsErrorLine(cause)}`, { cause });
   }
   return parseWitWorld(wit, what);
 }

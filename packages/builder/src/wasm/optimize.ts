@@ -32,7 +32,7 @@ const FEATURE_FLAGS: Record<string, (f: Binaryen["Features"]) => number> = {
  * MVP plus mutable globals and sign extension, Binaryen's long-standing default.
  */
 export async function optimizeModule(bytes: Uint8Array, what: string): Promise<Uint8Array> {
-  const { default: binaryen } = await import("binaryen");
+  const binaryen = await loadBinaryen();
   const names = targetFeatures(bytes, what) ?? ["mutable-globals", "sign-ext"];
   const features = names.reduce((set, name) => set | (FEATURE_FLAGS[name]?.(binaryen.Features) ?? 0), binaryen.Features.MVP);
   let module;
@@ -53,5 +53,17 @@ export async function optimizeModule(bytes: Uint8Array, what: string): Promise<U
     return module.emitBinary();
   } finally {
     module.dispose();
+  }
+}
+
+/** The published package leaves Binaryen (93 MB) out; the user adds it to use --optimize. */
+export const BINARYEN_VERSION = "130.0.0";
+
+async function loadBinaryen(): Promise<Binaryen> {
+  try {
+    return (await import("binaryen")).default;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw cause;
+    throw new WasmpackError("toolchain", "BINARYEN_MISSING", `--optimize needs binaryen: npm i -D binaryen@${BINARYEN_VERSION}`, { cause });
   }
 }
