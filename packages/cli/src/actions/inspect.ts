@@ -1,12 +1,11 @@
-import type { Command } from "commander";
-import type { ImageView } from "@wasmpack/registry";
-import { createConsole, formatBytes, type Console } from "../console.js";
-import { addRegistryOptions, readRemoteImage, type RegistryFlags } from "../registry-options.js";
-import { isLocalImage, locateLayoutImage } from "../locate-image.js";
-
-interface InspectCommandOptions extends RegistryFlags {
-  json?: boolean;
-}
+import { classifyImage } from "@wasmpack/builder";
+import { layoutSource, readImage, type ImageView } from "@wasmpack/registry";
+import { OciLayout } from "@wasmpack/registry/layout";
+import { parseReference } from "@wasmpack/registry/oci";
+import type { InspectCommandOptions } from "../commands/inspect.js";
+import { createConsole, formatBytes, type Console } from "./console.js";
+import { isLocalImage, locateLayoutImage } from "./locate-image.js";
+import { readRemoteImage } from "./registry-client.js";
 
 /** What each kind needs to run, in a few words (formats.md, closing part). */
 const KIND_NOTES: Record<string, string> = {
@@ -18,29 +17,19 @@ const KIND_NOTES: Record<string, string> = {
   "not-wasm": "no Wasm packaging wasmpack recognises",
 };
 
-export function registerInspect(program: Command, env: Record<string, string | undefined>): void {
-  addRegistryOptions(
-    program
-      .command("inspect")
-      .description("show an image's manifest, config, platform, annotations, layers and Wasm flavour")
-      .argument("<image>", "a reference (ghcr.io/org/app:1.0), an OCI layout (DIR or DIR:TAG), or a built project directory"),
-  )
-    .option("--json", "print one JSON object on stdout")
-    .action(async (image: string, options: InspectCommandOptions) => {
-      const out = createConsole();
-      const registry = await import("@wasmpack/registry");
-      const { classifyImage } = await import("@wasmpack/builder");
-      const local = isLocalImage(image) ? await locateLayoutImage(image, env) : undefined;
-      let view: ImageView;
-      if (local) {
-        view = await registry.readImage(registry.layoutSource(await registry.OciLayout.open(local.layout)), local.tag);
-      } else {
-        view = await readRemoteImage(registry.parseReference(image), options, env);
-      }
-      const kind = view.manifest.kind === "manifest" ? classifyImage(view.manifest.manifest, view.config) : "index";
-      if (options.json) out.json({ image, store: view.store, digest: view.descriptor.digest, mediaType: view.descriptor.mediaType, size: view.descriptor.size, kind, manifest: view.manifest.kind === "manifest" ? view.manifest.manifest : view.manifest.index, config: view.config ?? null });
-      else render(out, image, view, kind);
-    });
+/** `wasmpack inspect`: manifest, config, platform, annotations, layers and Wasm flavour of an image. */
+export async function inspect(image: string, options: InspectCommandOptions, env: Record<string, string | undefined>): Promise<void> {
+  const out = createConsole();
+  const local = isLocalImage(image) ? await locateLayoutImage(image, env) : undefined;
+  let view: ImageView;
+  if (local) {
+    view = await readImage(layoutSource(await OciLayout.open(local.layout)), local.tag);
+  } else {
+    view = await readRemoteImage(parseReference(image), options, env);
+  }
+  const kind = view.manifest.kind === "manifest" ? classifyImage(view.manifest.manifest, view.config) : "index";
+  if (options.json) out.json({ image, store: view.store, digest: view.descriptor.digest, mediaType: view.descriptor.mediaType, size: view.descriptor.size, kind, manifest: view.manifest.kind === "manifest" ? view.manifest.manifest : view.manifest.index, config: view.config ?? null });
+  else render(out, image, view, kind);
 }
 
 function render(out: Console, image: string, view: ImageView, kind: string): void {

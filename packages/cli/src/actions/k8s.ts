@@ -1,102 +1,74 @@
 import { basename, resolve } from "node:path";
-import { Option, type Command } from "commander";
-import type { ClusterRuntime, ImageKind, ResourceOverrides, WasmVariant, WorkloadOptions } from "@wasmpack/builder";
+import {
+  CLUSTER_RUNTIMES,
+  WASM_VARIANTS,
+  classifyImage,
+  generateManifests,
+  isClusterRuntime,
+  isWasmVariant,
+  openLayoutImage,
+  runtimesForKind,
+  toKubernetesName,
+  toYaml,
+  type ClusterRuntime,
+  type ImageKind,
+  type ResourceOverrides,
+  type WasmVariant,
+  type WorkloadOptions,
+} from "@wasmpack/builder";
 import { WasmpackError } from "@wasmpack/registry/errors";
-import { writeFileAtomic } from "@wasmpack/registry/layout";
+import { OciLayout, writeFileAtomic } from "@wasmpack/registry/layout";
 import { Annotation, formatReference, parseReference, withTarget, type Digest } from "@wasmpack/registry/oci";
-import { createConsole } from "../console.js";
-import { loadBuildRecord } from "../last-build.js";
-import { addRegistryOptions, readRemoteImage, type RegistryFlags } from "../registry-options.js";
+import type { K8sCommandOptions } from "../commands/k8s.js";
+import { createConsole } from "./console.js";
+import { loadBuildRecord } from "./last-build.js";
+import { isLocalImage, locateLayoutImage } from "./locate-image.js";
 import { pushImages } from "./push.js";
-import { isLocalImage, locateLayoutImage } from "../locate-image.js";
-import { collect } from "../flags.js";
+import { readRemoteImage } from "./registry-client.js";
 
-interface K8sCommandOptions extends RegistryFlags {
-  image?: string;
-  push?: string;
-  repo?: string;
-  runtime?: string;
-  variant?: string;
-  name?: string;
-  namespace?: string;
-  replicas?: string;
-  port?: string;
-  service?: string;
-  nodeSelector: string[];
-  runtimeClass?: string;
-  health?: string;
-  requests?: string;
-  limits?: string;
-  output?: string;
-  quiet?: boolean;
-}
-
-export function registerK8s(program: Command, env: Record<string, string | undefined>): void {
-  addRegistryOptions(program
-    .command("k8s")
-    .description("print Kubernetes manifests (RuntimeClass, Deployment, Service) that run an image on its Wasm runtime")
-    .argument("[image]", "REPO@sha256:… reference, OCI layout (LAYOUT[:TAG]), or a project directory built with wasmpack build", ".")
-    .option("--image <ref>", "for a layout or directory: the pushed image, REPO@sha256:… (must be the layout's digest)")
-    .option("--repo <repo>", "for a layout or directory: the repository it was pushed to; the layout's digest pins it")
-    .option("--push <ref>", "for a layout or directory: push it to REF first, then pin what was pushed")
-    .option("--runtime <runtime>", "wasmedge | spin | wasmtime (default: read from a layout; wasmedge for a reference)")
-    .option("--variant <variant>", "module.wasm.image/variant on the pod: compat-smart | compat (default: the image's)")
-    .option("--name <name>", "object and container name (default: the image title or repository name)")
-    .option("--namespace <namespace>", "namespace of the Deployment and Service")
-    .option("--replicas <n>", "Deployment replicas (default: 3)")
-    .option("--port <port>", "port the app listens on (default: 8080; spin always 80)")
-    .option("--service <type>", "clusterip, nodeport or nodeport:PORT (default: clusterip)")
-    .addOption(new Option("--node-selector <key=value>", "node label the pods require, repeatable").argParser(collect).default([], "<runtime>=true"))
-    .option("--runtime-class <name>", "run under this existing RuntimeClass (no RuntimeClass is generated then)")
-    .option("--health <path>", "HTTP path for readiness and liveness probes (default: no probes)")
-    .option("--requests <cpu=…,memory=…>", "resource requests (default: cpu=50m,memory=32Mi)")
-    .option("--limits <cpu=…,memory=…>", "resource limits (default: cpu=200m,memory=64Mi)")
-    .option("-o, --output <file>", "write the YAML to a file instead of stdout")
-    .option("-q, --quiet", "do not print the node notes"))
-    .action(async (image: string, options: K8sCommandOptions) => {
-      const out = createConsole({ quiet: options.quiet });
-      const builder = await import("@wasmpack/builder");
-      if (options.runtime !== undefined && !builder.isClusterRuntime(options.runtime)) {
-        throw usage(`--runtime ${JSON.stringify(options.runtime)} is not one of ${builder.CLUSTER_RUNTIMES.join(", ")}`);
-      }
-      const asked = options.runtime as ClusterRuntime | undefined;
-      const described = isLocalImage(image) ? await describeLayout(image, asked, options, env) : await describeReference(image, asked, options, env);
-      const runtime = described.runtime;
-      let variant = described.variant;
-      if (options.variant !== undefined) {
-        if (!builder.isWasmVariant(options.variant)) throw usage(`--variant ${JSON.stringify(options.variant)} is not one of ${builder.WASM_VARIANTS.join(", ")}`);
-        if (runtime !== "wasmedge") throw usage(`--variant applies to --runtime wasmedge, not ${runtime}`);
-        if (variant && variant !== options.variant) {
-          throw usage(`--variant ${options.variant} contradicts the image, which is ${variant}; rebuild it with --variant ${options.variant}`);
-        }
-        variant = options.variant;
-      }
-      const workload: WorkloadOptions = {
-        image: described.image,
-        runtime,
-        ...(variant ? { variant } : {}),
-        name: options.name ?? builder.toKubernetesName(described.name),
-        ...(described.version ? { version: described.version } : {}),
-        ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
-        ...(options.replicas !== undefined ? { replicas: integer(options.replicas, "--replicas") } : {}),
-        ...(options.port !== undefined ? { port: integer(options.port, "--port") } : {}),
-        ...(options.service !== undefined ? { service: parseService(options.service) } : {}),
-        ...(options.nodeSelector.length > 0 ? { nodeSelector: keyValues(options.nodeSelector, "--node-selector") } : {}),
-        ...(options.runtimeClass !== undefined ? { runtimeClass: options.runtimeClass } : {}),
-        ...(options.health !== undefined ? { health: options.health } : {}),
-        resources: parseResources(options),
-        ...(described.kind ? { imageKind: described.kind } : {}),
-      };
-      const { objects, notes } = builder.generateManifests(workload);
-      const yaml = builder.toYaml(objects);
-      if (options.output) {
-        await writeFileAtomic(options.output, yaml);
-        out.info(`wrote ${objects.map((o) => o.kind).join(", ")} to ${options.output}`);
-      } else {
-        out.result(yaml.trimEnd());
-      }
-      for (const note of notes) out.info(`note: ${note}`);
-    });
+/** `wasmpack k8s`: RuntimeClass, Deployment and Service that run an image on its Wasm runtime, pinned by digest. */
+export async function k8s(image: string, options: K8sCommandOptions, env: Record<string, string | undefined>): Promise<void> {
+  const out = createConsole({ quiet: options.quiet });
+  if (options.runtime !== undefined && !isClusterRuntime(options.runtime)) {
+    throw usage(`--runtime ${JSON.stringify(options.runtime)} is not one of ${CLUSTER_RUNTIMES.join(", ")}`);
+  }
+  const asked = options.runtime as ClusterRuntime | undefined;
+  const described = isLocalImage(image) ? await describeLayout(image, asked, options, env) : await describeReference(image, asked, options, env);
+  const runtime = described.runtime;
+  let variant = described.variant;
+  if (options.variant !== undefined) {
+    if (!isWasmVariant(options.variant)) throw usage(`--variant ${JSON.stringify(options.variant)} is not one of ${WASM_VARIANTS.join(", ")}`);
+    if (runtime !== "wasmedge") throw usage(`--variant applies to --runtime wasmedge, not ${runtime}`);
+    if (variant && variant !== options.variant) {
+      throw usage(`--variant ${options.variant} contradicts the image, which is ${variant}; rebuild it with --variant ${options.variant}`);
+    }
+    variant = options.variant;
+  }
+  const workload: WorkloadOptions = {
+    image: described.image,
+    runtime,
+    ...(variant ? { variant } : {}),
+    name: options.name ?? toKubernetesName(described.name),
+    ...(described.version ? { version: described.version } : {}),
+    ...(options.namespace !== undefined ? { namespace: options.namespace } : {}),
+    ...(options.replicas !== undefined ? { replicas: integer(options.replicas, "--replicas") } : {}),
+    ...(options.port !== undefined ? { port: integer(options.port, "--port") } : {}),
+    ...(options.service !== undefined ? { service: parseService(options.service) } : {}),
+    ...(options.nodeSelector.length > 0 ? { nodeSelector: keyValues(options.nodeSelector, "--node-selector") } : {}),
+    ...(options.runtimeClass !== undefined ? { runtimeClass: options.runtimeClass } : {}),
+    ...(options.health !== undefined ? { health: options.health } : {}),
+    resources: parseResources(options),
+    ...(described.kind ? { imageKind: described.kind } : {}),
+  };
+  const { objects, notes } = generateManifests(workload);
+  const yaml = toYaml(objects);
+  if (options.output) {
+    await writeFileAtomic(options.output, yaml);
+    out.info(`wrote ${objects.map((o) => o.kind).join(", ")} to ${options.output}`);
+  } else {
+    out.result(yaml.trimEnd());
+  }
+  for (const note of notes) out.info(`note: ${note}`);
 }
 
 interface DescribedImage {
@@ -115,7 +87,6 @@ async function describeLayout(
   options: K8sCommandOptions,
   env: Record<string, string | undefined>,
 ): Promise<DescribedImage> {
-  const { openLayoutImage, runtimesForKind } = await import("@wasmpack/builder");
   const located = await locateLayoutImage(argument, env);
   const opened = await openLayoutImage(located.layout, located.tag);
   const fits = runtimesForKind(opened.kind);
@@ -128,7 +99,6 @@ async function describeLayout(
   const version = annotations[Annotation.Version];
   let pushed = (await loadBuildRecord(process.cwd(), env))?.pushed ?? [];
   if (options.push !== undefined) {
-    const { OciLayout } = await import("@wasmpack/registry/layout");
     const layout = await OciLayout.open(located.layout);
     const images = [{ tag: located.tag ?? opened.digest, digest: opened.digest }];
     const results = await pushImages({ layout, images, target: parseReference(options.push), extraTags: [], flags: options, env, quiet: options.quiet });
@@ -178,7 +148,6 @@ async function describeReference(argument: string, asked: ClusterRuntime | undef
   if (options.image !== undefined || options.repo !== undefined || options.push !== undefined) {
     throw usage("--image, --repo and --push apply to a layout or directory; the reference already names the image");
   }
-  const { classifyImage, runtimesForKind } = await import("@wasmpack/builder");
   const ref = parseReference(argument);
   const view = await readRemoteImage(ref, options, env);
   if (view.manifest.kind !== "manifest") throw usage(`${argument} is an image index; name one of its manifests by digest (Wasm runtimes do not pick from an index)`);

@@ -1,43 +1,23 @@
-import type { Command } from "commander";
-import type { OciLayout, PushResult, Reference } from "@wasmpack/registry";
-import { createConsole, formatBytes, type Console } from "../console.js";
-import { loadBuildRecord, saveBuildRecord, type BuildRecord } from "../last-build.js";
-import { locateLayoutImage } from "../locate-image.js";
-import { createProgressView } from "../progress-view.js";
-import { addRegistryOptions, registryClientOptions, type RegistryFlags } from "../registry-options.js";
-import { collect } from "../flags.js";
+import { RegistryClient, pushFromLayout, type PushResult } from "@wasmpack/registry";
+import { WasmpackError } from "@wasmpack/registry/errors";
+import { OciLayout } from "@wasmpack/registry/layout";
+import { formatReference, parseReference, type Reference } from "@wasmpack/registry/oci";
+import type { PushCommandOptions } from "../commands/push.js";
+import type { RegistryFlags } from "../commands/registry-flags.js";
+import { createConsole, formatBytes, type Console } from "./console.js";
+import { loadBuildRecord, saveBuildRecord, type BuildRecord } from "./last-build.js";
+import { locateLayoutImage } from "./locate-image.js";
+import { createProgressView } from "./progress-view.js";
+import { registryClientOptions } from "./registry-client.js";
 
-interface PushCommandOptions extends RegistryFlags {
-  from?: string;
-  sourceTag?: string;
-  tag: string[];
-  mountFrom?: string;
-  json?: boolean;
-  quiet?: boolean;
-}
-
-export function registerPush(program: Command, env: Record<string, string | undefined>): void {
-  addRegistryOptions(
-    program
-      .command("push")
-      .description("push the image the last `wasmpack build` in this directory wrote (or --from a layout) to a registry")
-      .argument("<ref>", "where to push, e.g. ghcr.io/org/app:1.0 or localhost:5000/app:dev")
-      .option("--from <layout|dir>", "an OCI layout, or a project directory whose layout to push")
-      .option("--source-tag <tag>", "which image of the layout (default: the build's images, or the layout's only one)")
-      .option("-t, --tag <tag>", "also write this tag (repeatable)", collect, [])
-      .option("--mount-from <repo>", "a repository on the same registry to mount existing blobs from"),
-  )
-    .option("--json", "print the result as one JSON object on stdout")
-    .option("-q, --quiet", "print nothing but the pushed reference and errors")
-    .action(async (ref: string, options: PushCommandOptions) => {
-      const out = createConsole({ quiet: options.quiet });
-      const { parseReference } = await import("@wasmpack/registry/oci");
-      const target = parseReference(ref);
-      const source = await findSource(options, env);
-      const results = await pushImages({ ...source, target, extraTags: options.tag, flags: options, mountFrom: options.mountFrom, env, quiet: options.quiet });
-      if (source.record) await saveBuildRecord(process.cwd(), env, { ...source.record, pushed: results.map((r) => r.pinned) });
-      report(out, results, options.json);
-    });
+/** `wasmpack push`: the last build's images (or --from a layout) to REF, printing REPO@sha256:…. */
+export async function push(ref: string, options: PushCommandOptions, env: Record<string, string | undefined>): Promise<void> {
+  const out = createConsole({ quiet: options.quiet });
+  const target = parseReference(ref);
+  const source = await findSource(options, env);
+  const results = await pushImages({ ...source, target, extraTags: options.tag, flags: options, env, quiet: options.quiet });
+  if (source.record) await saveBuildRecord(process.cwd(), env, { ...source.record, pushed: results.map((r) => r.pinned) });
+  report(out, results, options.json);
 }
 
 export interface PushedImage {
@@ -62,27 +42,26 @@ export async function pushImages(input: {
   env: Record<string, string | undefined>;
   quiet?: boolean | undefined;
 }): Promise<PushedImage[]> {
-  const registry = await import("@wasmpack/registry");
   const { target } = input;
   const [primary, ...others] = input.images;
-  if (!primary) throw new registry.WasmpackError("input", "NOTHING_TO_PUSH", `${input.layout.dir} holds no image to push`);
+  if (!primary) throw new WasmpackError("input", "NOTHING_TO_PUSH", `${input.layout.dir} holds no image to push`);
   if (others.length > 0 && !target.tag) {
-    throw new registry.WasmpackError("usage", "TAG_REQUIRED", `${registry.formatReference(target)}: the build wrote ${input.images.length} formats, which are pushed as tags of one repository; give the reference a tag`);
+    throw new WasmpackError("usage", "TAG_REQUIRED", `${formatReference(target)}: the build wrote ${input.images.length} formats, which are pushed as tags of one repository; give the reference a tag`);
   }
   const baseTag = target.tag ?? (target.digest ? undefined : "latest");
   const options = await registryClientOptions(input.flags, input.env);
-  const client = new registry.RegistryClient(options);
+  const client = new RegistryClient(options);
   const progress = createProgressView({ verb: "pushed", quiet: input.quiet });
   // --mount-from names a repository of the target's registry, with or without that registry.
   const mountFrom = input.mountFrom
-    ? registry.parseReference(input.mountFrom.startsWith(`${target.registry}/`) ? input.mountFrom : `${target.registry}/${input.mountFrom}`)
+    ? parseReference(input.mountFrom.startsWith(`${target.registry}/`) ? input.mountFrom : `${target.registry}/${input.mountFrom}`)
     : undefined;
   try {
     const pushed: PushedImage[] = [];
     for (const image of input.images) {
       const suffix = image === primary ? "" : suffixOf(image, primary);
       const tags = baseTag ? [`${baseTag}${suffix}`, ...(image === primary ? input.extraTags : [])] : [];
-      const result = await registry.pushFromLayout(input.layout, target, {
+      const result = await pushFromLayout(input.layout, target, {
         client,
         source: image.tag,
         tags,
@@ -105,8 +84,6 @@ function suffixOf(image: BuildRecord["images"][number], primary: BuildRecord["im
 }
 
 async function findSource(options: PushCommandOptions, env: Record<string, string | undefined>): Promise<{ layout: OciLayout; images: BuildRecord["images"]; record?: BuildRecord }> {
-  const { OciLayout } = await import("@wasmpack/registry/layout");
-  const { WasmpackError } = await import("@wasmpack/registry/errors");
   if (options.from) {
     const located = await locateLayoutImage(options.from, env);
     const layout = await OciLayout.open(located.layout);

@@ -1,22 +1,9 @@
 import { homedir } from "node:os";
-import type { Command } from "commander";
-import type { ImageView, RegistryClientOptions } from "@wasmpack/registry";
+import { openRemote, readImage, remoteSource, type ImageView, type RegistryClientOptions } from "@wasmpack/registry";
+import { createCredentialProvider } from "@wasmpack/registry/credentials";
+import { WasmpackError } from "@wasmpack/registry/errors";
 import type { Reference } from "@wasmpack/registry/oci";
-import { collect } from "./flags.js";
-
-/** Flags every command that talks to a registry takes. */
-export interface RegistryFlags {
-  insecureRegistry: string[];
-  username?: string;
-  concurrency?: string;
-}
-
-export function addRegistryOptions(command: Command): Command {
-  return command
-    .option("--insecure-registry <host>", "reach this registry over plain HTTP (loopback registries always are); repeatable", collect, [])
-    .option("-u, --username <user>", "registry user name (the password comes from WASMPACK_REGISTRY_PASSWORD)")
-    .option("--concurrency <n>", "blobs transferred at once (default 4)");
-}
+import type { RegistryFlags } from "../commands/registry-flags.js";
 
 /**
  * Client options from flags and the environment: credentials from --username with
@@ -24,8 +11,6 @@ export function addRegistryOptions(command: Command): Command {
  * helpers, podman's auth.json, and GITHUB_TOKEN for ghcr.io in GitHub Actions.
  */
 export async function registryClientOptions(flags: RegistryFlags, env: Record<string, string | undefined>): Promise<RegistryClientOptions & { concurrency?: number }> {
-  const { createCredentialProvider } = await import("@wasmpack/registry/credentials");
-  const { WasmpackError } = await import("@wasmpack/registry/errors");
   const password = flags.username ? env["WASMPACK_REGISTRY_PASSWORD"] : undefined;
   if (flags.username && password === undefined) {
     throw new WasmpackError("usage", "PASSWORD_MISSING", "--username needs the password in WASMPACK_REGISTRY_PASSWORD (or use `wasmpack login`)");
@@ -43,10 +28,9 @@ export async function registryClientOptions(flags: RegistryFlags, env: Record<st
 
 /** The manifest (and config) a registry reference names, read with the client these flags describe. */
 export async function readRemoteImage(reference: Reference, flags: RegistryFlags, env: Record<string, string | undefined>): Promise<ImageView> {
-  const registry = await import("@wasmpack/registry");
-  const repository = registry.openRemote(reference, await registryClientOptions(flags, env));
+  const repository = openRemote(reference, await registryClientOptions(flags, env));
   try {
-    return await registry.readImage(registry.remoteSource(repository), reference.digest ?? reference.tag);
+    return await readImage(remoteSource(repository), reference.digest ?? reference.tag);
   } finally {
     await repository.close();
   }

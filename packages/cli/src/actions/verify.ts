@@ -1,46 +1,33 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Command } from "commander";
-import type { ClusterRuntime, VerifyCheck } from "@wasmpack/builder";
+import { assertVerified, isClusterRuntime, openLayoutImage, verifyImage, type ClusterRuntime, type VerifyCheck } from "@wasmpack/builder";
+import { pullToLayout } from "@wasmpack/registry";
 import { WasmpackError } from "@wasmpack/registry/errors";
 import { OciLayout } from "@wasmpack/registry/layout";
-import { createConsole } from "../console.js";
-import { isLocalImage, locateLayoutImage, type LocatedLayout } from "../locate-image.js";
-import { addRegistryOptions, registryClientOptions, type RegistryFlags } from "../registry-options.js";
+import { parseReference } from "@wasmpack/registry/oci";
+import type { VerifyCommandOptions } from "../commands/verify.js";
+import { createConsole } from "./console.js";
+import { isLocalImage, locateLayoutImage, type LocatedLayout } from "./locate-image.js";
+import { registryClientOptions } from "./registry-client.js";
 
-interface VerifyCommandOptions extends RegistryFlags {
-  runtime?: string;
-  json?: boolean;
-  quiet?: boolean;
-}
-
-export function registerVerify(program: Command, env: Record<string, string | undefined>): void {
-  addRegistryOptions(program
-    .command("verify")
-    .description("check statically that an image will start on its runtime (exit 1 if not)")
-    .argument("[image]", "OCI layout (LAYOUT[:TAG]), a project directory built with wasmpack build, or a registry reference", ".")
-    .option("--runtime <runtime>", "check against wasmedge | spin | wasmtime (default: the runtime the image is built for)")
-    .option("--json", "print the report as one JSON object on stdout")
-    .option("-q, --quiet", "print only failures and errors"))
-    .action(async (image: string, options: VerifyCommandOptions) => {
-      const out = createConsole({ quiet: options.quiet });
-      const { assertVerified, isClusterRuntime, openLayoutImage, verifyImage } = await import("@wasmpack/builder");
-      const runtime = options.runtime;
-      if (runtime !== undefined && !isClusterRuntime(runtime)) throw new WasmpackError("usage", "ARGUMENT_INVALID", `--runtime ${JSON.stringify(runtime)} is not one of wasmedge, spin, wasmtime`);
-      const pulled = await pullIfRemote(image, options, env);
-      const located = pulled?.located ?? (await locateLayoutImage(image, env));
-      const opened = await openLayoutImage(located.layout, located.tag).finally(() => pulled?.cleanup());
-      const report = await verifyImage(opened.contents, runtime ? { runtime: runtime as ClusterRuntime } : {});
-      if (options.json) {
-        out.json({ layout: located.layout, ...(located.tag ? { tag: located.tag } : {}), digest: opened.digest, ...report });
-      } else {
-        for (const check of report.checks) if (!options.quiet || !check.ok) out.result(formatCheck(check));
-        const failed = report.checks.filter((c) => !c.ok).length;
-        out.info(`${opened.kind} image ${opened.digest} on ${report.runtime}: ${failed === 0 ? "all checks passed" : `${failed} of ${report.checks.length} checks failed`}`);
-      }
-      assertVerified(report, `${located.layout}${located.tag ? `:${located.tag}` : ""}`);
-    });
+/** `wasmpack verify`: static checks that an image will start on its runtime; throws when one fails. */
+export async function verify(image: string, options: VerifyCommandOptions, env: Record<string, string | undefined>): Promise<void> {
+  const out = createConsole({ quiet: options.quiet });
+  const runtime = options.runtime;
+  if (runtime !== undefined && !isClusterRuntime(runtime)) throw new WasmpackError("usage", "ARGUMENT_INVALID", `--runtime ${JSON.stringify(runtime)} is not one of wasmedge, spin, wasmtime`);
+  const pulled = await pullIfRemote(image, options, env);
+  const located = pulled?.located ?? (await locateLayoutImage(image, env));
+  const opened = await openLayoutImage(located.layout, located.tag).finally(() => pulled?.cleanup());
+  const report = await verifyImage(opened.contents, runtime ? { runtime: runtime as ClusterRuntime } : {});
+  if (options.json) {
+    out.json({ layout: located.layout, ...(located.tag ? { tag: located.tag } : {}), digest: opened.digest, ...report });
+  } else {
+    for (const check of report.checks) if (!options.quiet || !check.ok) out.result(formatCheck(check));
+    const failed = report.checks.filter((c) => !c.ok).length;
+    out.info(`${opened.kind} image ${opened.digest} on ${report.runtime}: ${failed === 0 ? "all checks passed" : `${failed} of ${report.checks.length} checks failed`}`);
+  }
+  assertVerified(report, `${located.layout}${located.tag ? `:${located.tag}` : ""}`);
 }
 
 /**
@@ -49,10 +36,9 @@ export function registerVerify(program: Command, env: Record<string, string | un
  */
 async function pullIfRemote(image: string, options: VerifyCommandOptions, env: Record<string, string | undefined>): Promise<{ located: LocatedLayout; cleanup: () => Promise<void> } | undefined> {
   if (isLocalImage(image)) return undefined;
-  const registry = await import("@wasmpack/registry");
   let reference;
   try {
-    reference = registry.parseReference(image);
+    reference = parseReference(image);
   } catch {
     return undefined; // neither on disk nor a reference: let locateLayoutImage say so
   }
@@ -60,7 +46,7 @@ async function pullIfRemote(image: string, options: VerifyCommandOptions, env: R
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
     const layout = await OciLayout.create(dir);
-    await registry.pullToLayout(reference, layout, { ...(await registryClientOptions(options, env)), tags: ["verify"] });
+    await pullToLayout(reference, layout, { ...(await registryClientOptions(options, env)), tags: ["verify"] });
     return { located: { layout: dir, tag: "verify" }, cleanup };
   } catch (error) {
     await cleanup();
