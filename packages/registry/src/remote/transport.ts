@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { Agent, EnvHttpProxyAgent, request } from "./undici.js";
 import { WasmpackError } from "../errors.js";
 import { errorCode, networkError } from "./network-error.js";
 import { redactUrl } from "./redact.js";
@@ -169,7 +170,7 @@ export class HttpTransport {
   ): Promise<Dispatcher.ResponseData & { headers: Record<string, string | string[] | undefined> }> {
     const payload = body ? await body() : undefined;
     try {
-      return await this.#dispatcher.request({
+      return await request(this.#dispatcher, {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method,
