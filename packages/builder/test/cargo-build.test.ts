@@ -53,6 +53,7 @@ describe("cargoBuild with the real toolchain", () => {
       {
         packageId: expect.stringContaining("tiny"),
         packageName: "tiny",
+        manifestPath: path.join(dir, "Cargo.toml"),
         targetName: "tiny",
         kinds: ["bin"],
         path: expect.stringMatching(new RegExp(`/${toolchain.target}/release/tiny\\.wasm$`)),

@@ -1,9 +1,10 @@
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { WasmpackError } from "@wasmpack/registry/errors";
 import { checkWasmLinker, linkerNotFoundIn, missingLinkerError } from "../toolchain/linker.js";
 import { toolchainEnv, type Toolchain } from "../toolchain/toolchain.js";
-import { readBuiltPackages } from "./cargo-metadata.js";
+import { isTable, readToml } from "../project/toml.js";
+import { readBuiltPackages, type BuiltPackagesOptions } from "./cargo-metadata.js";
 import { execaRunner, exitText, type CommandEnv, type CommandRunner } from "./runner.js";
 import { parseWasmArtifactMessage, type WasmArtifact } from "./wasm-artifact.js";
 
@@ -34,15 +35,7 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<WasmArtifa
   const cwd = path.dirname(manifestPath);
   // A missing rust-lld would only show after every crate compiled: say so now, in one line.
   await checkWasmLinker(toolchain, { env, cwd });
-  const packages = await readBuiltPackages({
-    cargo: toolchain.cargo,
-    manifestPath,
-    env,
-    cwd,
-    runner,
-    ...(signal ? { signal } : {}),
-    ...(onDiagnostic ? { onDiagnostic } : {}),
-  });
+  const packages = await ownPackages({ manifestPath, cargo: toolchain.cargo, env, cwd, runner, ...(signal ? { signal } : {}), ...(onDiagnostic ? { onDiagnostic } : {}) });
 
   const args = [
     "build",
@@ -62,7 +55,7 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<WasmArtifa
     ...(signal ? { signal } : {}),
     onStdoutLine: (line) => {
       const artifact = parseWasmArtifactMessage(line);
-      const packageName = artifact && packages.get(artifact.packageId);
+      const packageName = artifact && packages(artifact);
       if (artifact && packageName !== undefined) artifacts.push({ ...artifact, packageName });
     },
     onStderrLine: (line) => {
@@ -89,4 +82,20 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<WasmArtifa
     );
   }
   return artifacts;
+}
+
+/**
+ * Which artifacts are the build's own, by package name: a crate's are those of its own Cargo.toml
+ * (cargo names it in every artifact message, so no `cargo metadata` call is needed); a virtual
+ * workspace's are its members', which only `cargo metadata` knows.
+ */
+async function ownPackages(options: BuiltPackagesOptions): Promise<(artifact: Omit<WasmArtifact, "packageName">) => string | undefined> {
+  const { table } = await readToml(options.manifestPath);
+  const name = isTable(table["package"]) ? table["package"]["name"] : undefined;
+  if (typeof name === "string") {
+    const manifest = await realpath(options.manifestPath);
+    return (artifact) => (artifact.manifestPath === manifest || artifact.manifestPath === options.manifestPath ? name : undefined);
+  }
+  const members = await readBuiltPackages(options);
+  return (artifact) => members.get(artifact.packageId);
 }

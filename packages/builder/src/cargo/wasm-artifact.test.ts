@@ -17,6 +17,7 @@ describe("parseWasmArtifactMessage", () => {
   it("reads a bin artifact", () => {
     expect(parseWasmArtifactMessage(artifact({}))).toEqual({
       packageId: "hello 0.1.0 (path+file:///w/hello)",
+      manifestPath: "/w/hello/Cargo.toml",
       targetName: "hello",
       kinds: ["bin"],
       path: "/w/hello/target/wasm32-wasi/release/hello.wasm",

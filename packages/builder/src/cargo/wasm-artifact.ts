@@ -3,6 +3,8 @@ export interface WasmArtifact {
   /** cargo's package id; its format changed in cargo 1.77, so compare it only with cargo's own. */
   packageId: string;
   packageName: string;
+  /** The Cargo.toml of the package, as cargo reports it. */
+  manifestPath: string;
   targetName: string;
   /** The target's kinds, e.g. ["bin"] or ["cdylib", "rlib"]. */
   kinds: string[];
@@ -26,14 +28,14 @@ export function parseWasmArtifactMessage(line: string): Omit<WasmArtifact, "pack
     return undefined;
   }
   if (!isRecord(message) || message.reason !== "compiler-artifact") return undefined;
-  const { package_id: packageId, target, filenames } = message;
-  if (typeof packageId !== "string" || !isRecord(target) || !isStringArray(filenames)) return undefined;
+  const { package_id: packageId, manifest_path: manifestPath, target, filenames } = message;
+  if (typeof packageId !== "string" || typeof manifestPath !== "string" || !isRecord(target) || !isStringArray(filenames)) return undefined;
   const { name: targetName, kind: kinds } = target;
   if (typeof targetName !== "string" || !isStringArray(kinds)) return undefined;
   if (!kinds.some((kind) => WASM_KINDS.has(kind))) return undefined;
   const wasmPath = filenames.find((file) => file.endsWith(".wasm"));
   if (!wasmPath) return undefined;
-  return { packageId, targetName, kinds, path: wasmPath };
+  return { packageId, manifestPath, targetName, kinds, path: wasmPath };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -4,7 +4,6 @@ import { parseReference } from "@wasmpack/registry/oci";
 import type { BuildCommandOptions } from "../commands/build.js";
 import { createConsole, formatBytes, type Console } from "./console.js";
 import { saveBuildRecord } from "./last-build.js";
-import { pushImages } from "./push.js";
 
 /** `wasmpack build`: builds every format asked for, verifies, writes the layout, pushes with --push. */
 export async function build(dir: string, options: BuildCommandOptions, env: Record<string, string | undefined>): Promise<void> {
@@ -19,6 +18,8 @@ export async function build(dir: string, options: BuildCommandOptions, env: Reco
 
   let pushed: string[] | undefined;
   if (target) {
+    // Only with --push: a build alone never loads the HTTP client.
+    const { pushImages } = await import("./push.js");
     const layout = await OciLayout.open(result.layout);
     const results = await pushImages({ layout, images, target, extraTags: [], flags: options, env, quiet });
     pushed = results.map((r) => r.pinned);
