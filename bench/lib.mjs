@@ -6,6 +6,13 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const WASMPACK = fileURLToPath(new URL("../packages/cli/dist/bin.js", import.meta.url));
+/** The Node that runs wasmpack in a benchmark: WASMPACK_NODE (e.g. Node 24's), else this one. */
+export const NODE = process.env.WASMPACK_NODE || process.execPath;
+
+/** "Node v24.21.0": which Node a benchmark's wasmpack figures are for. */
+export function nodeVersion() {
+  return `Node ${spawnSync(NODE, ["--version"], { encoding: "utf8" }).stdout.trim()}`;
+}
 
 /** Runs a command to completion and returns its wall time in ms; a failure stops the benchmark. */
 export function timed(file, args, options = {}) {
