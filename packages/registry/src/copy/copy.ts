@@ -29,7 +29,9 @@ export interface CopyResult {
  * Copies the image graph under `root` from `source` to `target` (oras-go `copy.go`): blobs
  * first — a HEAD-style existence check, then transfer, `concurrency` at a time, each digest
  * once — then manifests, children before the index that lists them, each with its exact bytes.
- * The root is written last, under `tags`.
+ * The root is written last, under `tags`. A target that can say where the root stands
+ * (`findRoot`, a registry) is asked first: tags that already name the root are not written
+ * again, and below a manifest the target holds nothing is checked or sent.
  */
 export async function copy(source: SourceStore, target: TargetStore, root: Descriptor, options: CopyOptions = {}): Promise<CopyResult> {
   const limit = createLimiter(options.concurrency ?? 4);
@@ -39,6 +41,17 @@ export async function copy(source: SourceStore, target: TargetStore, root: Descr
   const manifests = new Map<Digest, Promise<void>>();
   // After a failure, queued blobs are not started: the copy is failing anyway.
   let failed = false;
+
+  const skipBlob = (descriptor: Descriptor): Promise<void> => {
+    if (!blobs.has(descriptor.digest)) {
+      listener?.({ type: "blob-start", descriptor });
+      target.notePresent?.(descriptor);
+      result.skipped++;
+      listener?.({ type: "blob-done", descriptor, outcome: "skipped" });
+      blobs.set(descriptor.digest, Promise.resolve());
+    }
+    return blobs.get(descriptor.digest)!;
+  };
 
   const copyBlob = (descriptor: Descriptor): Promise<void> => {
     let pending = blobs.get(descriptor.digest);
@@ -62,31 +75,43 @@ export async function copy(source: SourceStore, target: TargetStore, root: Descr
     return pending;
   };
 
-  const copyManifest = async (descriptor: Descriptor, tags: readonly string[]): Promise<void> => {
+  /** `present`: the target holds this manifest (and so all below it); `tags`: the root's tags still to write. */
+  const copyManifest = async (descriptor: Descriptor, tags: readonly string[], present: boolean): Promise<void> => {
     const bytes = await source.fetchManifest(descriptor);
     const parsed = parseManifest(bytes, descriptor.mediaType, `${source.name} ${descriptor.digest}`);
-    const children = parsed.kind === "index" ? parsed.index.manifests : [parsed.manifest.config, ...parsed.manifest.layers];
-    await settleAll(parsed.kind === "index" ? children.map(copyChild) : children.map(copyBlob));
     const isRoot = descriptor === root;
-    const outcome = !isRoot && (await target.manifestExists(descriptor)) ? "skipped" : "transferred";
-    if (outcome === "transferred") {
+    if (parsed.kind === "index") {
+      await settleAll(parsed.index.manifests.map((child) => copyChild(child, present)));
+    } else {
+      const children = [parsed.manifest.config, ...parsed.manifest.layers];
+      await settleAll(children.map((child) => (present ? skipBlob(child) : copyBlob(child))));
+    }
+    // A child the target holds was found so before its children; the root is written unless all its tags name it already.
+    const write = isRoot ? !present || tags.length > 0 : !present && !(await target.manifestExists(descriptor));
+    if (write) {
       // Content-Type must equal the document's own mediaType when it has one (distribution-spec).
       result.bytes += await target.pushManifest({ ...descriptor, mediaType: parsed.mediaType }, bytes, tags);
       result.manifests++;
     }
-    listener?.({ type: "manifest-done", descriptor, tags, outcome });
+    listener?.({ type: "manifest-done", descriptor, tags: isRoot ? (options.tags ?? []) : tags, outcome: write ? "transferred" : "skipped" });
   };
 
-  const copyChild = (descriptor: Descriptor): Promise<void> => {
+  const copyChild = (descriptor: Descriptor, parentPresent: boolean): Promise<void> => {
     let pending = manifests.get(descriptor.digest);
     if (!pending) {
-      pending = copyManifest(descriptor, []);
+      // On a registry a child is looked up before its blobs: when it is there, they are too.
+      pending = (async () => {
+        const present = parentPresent || (target.findRoot !== undefined && (await target.manifestExists(descriptor)));
+        await copyManifest(descriptor, [], present);
+      })();
       manifests.set(descriptor.digest, pending);
     }
     return pending;
   };
 
-  await copyManifest(root, options.tags ?? []);
+  const tags = options.tags ?? [];
+  const found = target.findRoot ? await target.findRoot(root, tags) : { exists: false, tagged: new Set<string>() };
+  await copyManifest(root, tags.filter((tag) => !found.tagged.has(tag)), found.exists);
   return result;
 }
 

@@ -9,11 +9,16 @@ import { countingStream } from "../remote/counting-stream.js";
 import { retryStep } from "../remote/retryable.js";
 import type { RetryOptions } from "../remote/retry-policy.js";
 import type { RetryEvent } from "../remote/transport.js";
+import { fileChunks } from "./file-chunks.js";
 import type { SourceStore, TargetStore } from "./store.js";
 
 /**
  * An OCI layout as the source of a copy (a push). Manifests are read with `OciLayout.readBlob`,
- * which hashes them; blobs stream from their files, checked for size but not hashed.
+ * which hashes them; blobs are trusted to hold what their content-addressed names say, as crane,
+ * oras and containerd trust a layout: each is checked for size against its descriptor (a `stat`)
+ * and streamed from its file unhashed. The registry hashes every upload and refuses one whose
+ * bytes do not match the digest (DIGEST_INVALID), so a corrupt blob still fails the push;
+ * `wasmpack verify` hashes a layout on purpose.
  */
 export function layoutSource(layout: OciLayout): SourceStore {
   return {
@@ -28,19 +33,27 @@ export function layoutSource(layout: OciLayout): SourceStore {
     },
     blob(descriptor): BlobContent {
       const path = layout.blobPath(descriptor.digest);
+      const checkSize = async () => {
+        let size: number;
+        try {
+          size = (await stat(path)).size;
+        } catch (cause) {
+          throw new WasmpackError("input", "BLOB_UNKNOWN", `${layout.dir} has no blob ${descriptor.digest}`, { cause });
+        }
+        if (size !== descriptor.size) {
+          throw new WasmpackError("integrity", "SIZE_MISMATCH", `${path} is ${size} bytes, its descriptor says ${descriptor.size}`);
+        }
+      };
       return {
+        check: checkSize,
         async open(start, end) {
-          let size: number;
-          try {
-            size = (await stat(path)).size;
-          } catch (cause) {
-            throw new WasmpackError("input", "BLOB_UNKNOWN", `${layout.dir} has no blob ${descriptor.digest}`, { cause });
-          }
-          if (size !== descriptor.size) {
-            throw new WasmpackError("integrity", "SIZE_MISMATCH", `${path} is ${size} bytes, its descriptor says ${descriptor.size}`);
-          }
+          await checkSize();
           if (end !== undefined && end <= start) return Readable.from([]);
           return createReadStream(path, { start, ...(end !== undefined ? { end: end - 1 } : {}) });
+        },
+        async openBody(start, end) {
+          await checkSize();
+          return fileChunks(path, start, end);
         },
       };
     },

@@ -70,6 +70,16 @@ export function remoteTarget(repository: RemoteRepository, retry: RetryOptions, 
     async manifestExists(descriptor) {
       return (await repository.headManifest(descriptor.digest, call)) !== undefined;
     },
+    // A warm push is then one HEAD per tag (crane's check); a new tag for an image already there adds a HEAD by digest (oras').
+    async findRoot(descriptor, tags) {
+      const heads = await Promise.all(tags.map((tag) => repository.headManifest(tag, call)));
+      const tagged = new Set(tags.filter((_, i) => heads[i]?.digest === descriptor.digest));
+      const exists = tagged.size > 0 || (await repository.headManifest(descriptor.digest, call)) !== undefined;
+      return { exists, tagged };
+    },
+    notePresent(descriptor) {
+      locations?.remember(registry, descriptor.digest, name);
+    },
     async pushBlob(descriptor, content, onBytes) {
       const mountFrom = options.mountFrom ?? locations?.find(registry, descriptor.digest, name);
       const outcome = await uploadBlob(repository, descriptor, content, retry, { ...options, ...(mountFrom ? { mountFrom } : {}), onBytes });

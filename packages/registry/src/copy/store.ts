@@ -29,6 +29,16 @@ export interface TargetStore {
   manifestExists(descriptor: Descriptor): Promise<boolean>;
   /** Writes a blob the target lacks; `onBytes` reports how much has arrived. */
   pushBlob(descriptor: Descriptor, content: BlobContent, onBytes: (bytes: number) => void): Promise<Exclude<BlobOutcome, "skipped">>;
+  /**
+   * Where the root of a copy stands, asked before anything else: which of `tags` already name it,
+   * and whether the target holds it at all. A target that holds a manifest holds everything it
+   * references (a registry refuses a manifest whose blobs it lacks), so the copy then checks
+   * nothing below it, and looks a child manifest up before its blobs. Targets without this
+   * method (a layout) have every blob and manifest checked.
+   */
+  findRoot?(descriptor: Descriptor, tags: readonly string[]): Promise<{ exists: boolean; tagged: ReadonlySet<string> }>;
+  /** Told of a blob the copy knows the target holds without asking (it is below a manifest the target holds). */
+  notePresent?(descriptor: Descriptor): void;
   /** Writes manifest bytes as they are, under each of `tags` (none: by digest only); answers the bytes sent. */
   pushManifest(descriptor: Descriptor, bytes: Uint8Array, tags: readonly string[]): Promise<number>;
 }

@@ -1,7 +1,7 @@
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { WasmpackError } from "../errors.js";
 import type { Descriptor } from "../oci/index.js";
-import { countingStream } from "./counting-stream.js";
+import { countingChunks, countingStream } from "./counting-stream.js";
 import type { RemoteRepository } from "./repository.js";
 import { redactUrl } from "./redact.js";
 import { RegistryError } from "./registry-error.js";
@@ -14,6 +14,13 @@ import type { UploadSession } from "./upload-endpoints.js";
 export interface BlobContent {
   /** The bytes from `start` (inclusive) to `end` (exclusive; the end of the blob when omitted). */
   open(start: number, end?: number): Readable | Promise<Readable>;
+  /**
+   * The same bytes as a request body whose chunks may share memory: each chunk is valid only until
+   * the next is asked for (see `fileChunks`). Uploads use it when present, instead of `open`.
+   */
+  openBody?(start: number, end: number): AsyncIterable<Uint8Array> | Promise<AsyncIterable<Uint8Array>>;
+  /** Fails when the content cannot be what its descriptor says (a file of another size); called before an upload starts. */
+  check?(): Promise<void>;
 }
 
 export interface BlobUploadOptions {
@@ -64,16 +71,19 @@ async function uploadOnce(
 ): Promise<"pushed" | "mounted"> {
   const { digest, size } = descriptor;
   const call = options.signal ? { signal: options.signal } : {};
+  // Content that cannot be right fails before a session is opened; a mount needs no local bytes.
+  if (!options.mountFrom) await content.check?.();
   const started = await repository.startUpload(options.mountFrom ? { digest, from: options.mountFrom } : undefined, call);
   if (started.mounted) {
     options.onBytes?.(size);
     return "mounted";
   }
+  if (options.mountFrom) await content.check?.();
   let session: UploadSession = started.session;
   options.onBytes?.(0);
 
   if (size < (options.chunkThreshold ?? DEFAULT_CHUNK_THRESHOLD)) {
-    const body = () => counted(content.open(0), 0, options.onBytes);
+    const body = () => counted(openBody(content, 0, size), 0, options.onBytes);
     await repository.finishUpload(session, digest, { length: size, body }, call);
     return "pushed";
   }
@@ -84,7 +94,7 @@ async function uploadOnce(
     const start = session.offset;
     const length = Math.min(chunkSize, size - start);
     try {
-      const body = () => counted(content.open(start, start + length), start, options.onBytes);
+      const body = () => counted(openBody(content, start, start + length), start, options.onBytes);
       const next = await repository.patchUpload(session, digest, { start, length, body }, call);
       // The registry's Range is the truth; beyond what we sent means the session is confused.
       if (next.offset > start + length || next.offset <= start) {
@@ -117,7 +127,16 @@ function stepRetry(repository: RemoteRepository, descriptor: Descriptor, retry: 
   };
 }
 
-async function counted(stream: Readable | Promise<Readable>, base: number, onBytes: ((sent: number) => void) | undefined): Promise<Readable> {
-  const readable = await stream;
-  return onBytes ? countingStream(readable, base, onBytes) : readable;
+function openBody(content: BlobContent, start: number, end: number): Readable | AsyncIterable<Uint8Array> | Promise<Readable | AsyncIterable<Uint8Array>> {
+  return content.openBody ? content.openBody(start, end) : content.open(start, end);
+}
+
+async function counted(
+  body: Readable | AsyncIterable<Uint8Array> | Promise<Readable | AsyncIterable<Uint8Array>>,
+  base: number,
+  onBytes: ((sent: number) => void) | undefined,
+): Promise<Readable | AsyncIterable<Uint8Array>> {
+  const source = await body;
+  if (!onBytes) return source;
+  return source instanceof Readable ? countingStream(source, base, onBytes) : countingChunks(source, base, onBytes);
 }

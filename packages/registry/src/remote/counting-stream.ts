@@ -17,3 +17,16 @@ export function countingStream(source: Readable, base: number, onBytes: (bytes: 
   pipeline(source, counter, () => undefined);
   return counter;
 }
+
+/**
+ * `source` passed through a counter, as an iterable that asks `source` for a chunk only when its
+ * own consumer asks: chunks that share memory (`fileChunks`) stay valid as long as they were.
+ */
+export async function* countingChunks(source: AsyncIterable<Uint8Array>, base: number, onBytes: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  let read = 0;
+  for await (const chunk of source) {
+    read += chunk.byteLength;
+    onBytes(base + read);
+    yield chunk;
+  }
+}

@@ -15,8 +15,12 @@ import {
   type RetryOptions,
 } from "./retry-policy.js";
 
-/** A request body that can be opened again from its start, for retries and redirects. */
-export type BodySource = () => Readable | Uint8Array | Promise<Readable | Uint8Array>;
+/**
+ * A request body that can be opened again from its start, for retries and redirects. An iterable
+ * is asked for a chunk only once the last one has been written (undici's `writeIterable`).
+ */
+export type BodySource = () => RequestBody | Promise<RequestBody>;
+export type RequestBody = Readable | Uint8Array | AsyncIterable<Uint8Array>;
 
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -175,14 +179,20 @@ export class HttpTransport {
         path: `${url.pathname}${url.search}`,
         method,
         headers,
-        body: payload ?? null,
+        // undici takes an AsyncIterable (docs/api/Dispatcher.md) though its types do not say so.
+        body: (payload ?? null) as Dispatcher.DispatchOptions["body"],
         signal: signal ?? null,
       });
     } catch (error) {
       if (payload instanceof Readable) payload.destroy();
+      else if (payload && isAsyncGenerator(payload)) await payload.return(undefined).catch(() => undefined);
       throw error;
     }
   }
+}
+
+function isAsyncGenerator(body: RequestBody): body is AsyncGenerator<Uint8Array> {
+  return typeof (body as Partial<AsyncGenerator>).return === "function" && Symbol.asyncIterator in body;
 }
 
 function createDispatcher(options: TransportOptions): Dispatcher {
