@@ -91,4 +91,18 @@ describe("wasmpack build rejects bad input with one line, a non-zero exit and no
     expect(result.exitCode).toBe(1);
     expect(lastLine(result.stderr)).toMatch(/notes: it is a non-empty directory that is not an OCI layout$/);
   });
+
+  // Node's mkdir(…, { recursive: true }) spins forever under /proc; every output path goes through
+  // wasmpack's own directory creation, which fails on the first level it cannot make.
+  it.each([
+    ["build --output", (dir: string) => ["build", dir, "--output", "/proc/wasmpack-out"], /cannot write OCI layout \/proc\/wasmpack-out/],
+    ["build --oci-archive", (dir: string) => ["build", dir, "--oci-archive", "/proc/wasmpack-out/app.tar"], /cannot write .*\/proc\/wasmpack-out\/app\.tar/],
+    ["pull -o", () => ["pull", "127.0.0.1:9/none:1", "-o", "/proc/wasmpack-out"], /cannot write OCI layout \/proc\/wasmpack-out/],
+  ])("ends with one line instead of hanging: %s under /proc", async (_, args, error) => {
+    const dir = await writeTree(join(await tempDir(), "app"), HELLO_CRATE);
+    const result = await runWasmpack([...args(dir), "-q"], { timeoutMs: 60_000 });
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(lastLine(result.stderr)).toMatch(error);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
 });

@@ -1,7 +1,7 @@
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { WasmpackError } from "@wasmpack/registry/errors";
-import { writeFileAtomic } from "@wasmpack/registry/layout";
+import { makeDirectories, writeFileAtomic } from "@wasmpack/registry/layout";
 import { sha256, type Digest } from "@wasmpack/registry/oci";
 import { componentize, type ComponentAdapter } from "../wasm/componentize.js";
 import { decodeComponentWorld, type ComponentWorld } from "../wasm/component-world.js";
@@ -113,7 +113,7 @@ export function placePrepared(
 export async function writePreparedFiles(files: readonly { path: string; bytes: Uint8Array }[]): Promise<void> {
   for (const { path, bytes } of files) {
     try {
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirectories(dirname(path));
       await writeFileAtomic(path, bytes);
     } catch (cause) {
       throw new WasmpackError("io", "IO", `cannot write ${path}`, { cause });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { makeDirectories } from "@wasmpack/registry/layout";
 import type { Toolchain } from "./toolchain.js";
 
 /**
@@ -37,7 +38,7 @@ export class ToolchainCache {
       for (const file of new Set(files)) facts.push([file, await fileSignature(file)]);
       const others = (await this.read()).filter((e) => e.key !== key).slice(0, MAX_ENTRIES - 1);
       const content: CacheFile = { version: VERSION, entries: [{ key, facts, toolchain }, ...others] };
-      await mkdir(path.dirname(this.file), { recursive: true });
+      await makeDirectories(path.dirname(this.file));
       const temp = `${this.file}.${process.pid}.tmp`;
       await writeFile(temp, `${JSON.stringify(content)}\n`);
       await rename(temp, this.file);

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { writeFileAtomic } from "@wasmpack/registry/layout";
+import { makeDirectories, writeFileAtomic } from "@wasmpack/registry/layout";
 
 /**
  * What the last `wasmpack build` run from a working directory wrote, and where it was last
@@ -26,7 +26,7 @@ function recordPath(cwd: string, env: Record<string, string | undefined>): strin
 
 export async function saveBuildRecord(cwd: string, env: Record<string, string | undefined>, record: BuildRecord): Promise<void> {
   const path = recordPath(cwd, env);
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirectories(dirname(path));
   await writeFileAtomic(path, `${JSON.stringify(record, null, 2)}\n`);
 }
 

@@ -1,7 +1,8 @@
-import { mkdir, realpath, stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import { WasmpackError } from "../errors.js";
 import { writeFileAtomic } from "../layout/atomic.js";
+import { makeDirectories } from "../layout/make-directories.js";
 import type { AuthFile, LoadedAuthFile } from "./auth-file.js";
 
 /** The indentation of the first nested line, so a file written by docker (tabs) stays tabs. */
@@ -20,7 +21,7 @@ export async function writeAuthFile(path: string, data: AuthFile, previous: Load
   const text = JSON.stringify(data, null, indent) + (trailingNewline ? "\n" : "");
   try {
     const target = previous === undefined ? path : await realpath(path);
-    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    await makeDirectories(dirname(target), 0o700);
     const mode = previous === undefined ? 0o600 : (await stat(target)).mode & 0o777;
     await writeFileAtomic(target, text, { mode, sync: true });
   } catch (error) {

@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { once } from "node:events";
-import { access, mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { access, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -21,6 +21,7 @@ import {
 } from "../oci/index.js";
 import { BlobVerifier } from "../oci/verifier.js";
 import { tempPathFor, writeFileAtomic } from "./atomic.js";
+import { makeDirectories } from "./make-directories.js";
 
 const LAYOUT_FILE = "oci-layout";
 const INDEX_FILE = "index.json";
@@ -41,7 +42,7 @@ export class OciLayout {
   /** Opens a layout, creating an empty one when the directory holds none. */
   static async create(dir: string): Promise<OciLayout> {
     try {
-      await mkdir(join(dir, "blobs", "sha256"), { recursive: true });
+      await makeDirectories(join(dir, "blobs", "sha256"));
       if (!(await exists(join(dir, LAYOUT_FILE)))) {
         await writeFileAtomic(join(dir, LAYOUT_FILE), JSON.stringify({ imageLayoutVersion: "1.0.0" }));
       }
@@ -85,7 +86,7 @@ export class OciLayout {
    */
   async writeBlob(content: Readable | AsyncIterable<Uint8Array>, expected?: BlobInfo): Promise<BlobInfo> {
     const algorithm = expected ? digestAlgorithm(expected.digest) : "sha256";
-    await mkdir(join(this.dir, "blobs", algorithm), { recursive: true });
+    await makeDirectories(join(this.dir, "blobs", algorithm));
     const temp = tempPathFor(join(this.dir, "blobs", algorithm, "incoming"));
     const verifier = new BlobVerifier(
       expected && {
