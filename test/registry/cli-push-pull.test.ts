@@ -112,6 +112,14 @@ describe("wasmpack build, then push, against an open registry", () => {
     expect(pushed.stdout.trim()).toBe(`${registry.host}/other/app@${built.digest}`);
   });
 
+  it("refuses --from LAYOUT:TAG with a different --source-tag instead of pushing either", async () => {
+    const result = await box.wasmpack(["push", `${registry.host}/other/app:v3`, "--from", `${built.layout}:0.1.0`, "--source-tag", "other"]);
+    expect(result.exitCode).toBe(2);
+    expect(lastLine(result.stderr)).toBe(`wasmpack: --from ${built.layout}:0.1.0 names tag 0.1.0, --source-tag names other: give one`);
+    const same = await box.wasmpack(["push", `${registry.host}/other/app:v3`, "--from", `${built.layout}:0.1.0`, "--source-tag", "0.1.0"]);
+    expect(same.exitCode, same.stderr).toBe(0);
+  });
+
   it("fails with one line and the network exit code when the registry is unreachable", async () => {
     const result = await box.wasmpack(["push", "127.0.0.1:1/app:1"]);
     expect(result.exitCode).toBe(4);

@@ -86,6 +86,9 @@ function suffixOf(image: BuildRecord["images"][number], primary: BuildRecord["im
 async function findSource(options: PushCommandOptions, env: Record<string, string | undefined>): Promise<{ layout: OciLayout; images: BuildRecord["images"]; record?: BuildRecord }> {
   if (options.from) {
     const located = await locateLayoutImage(options.from, env);
+    if (located.tag !== undefined && options.sourceTag !== undefined && located.tag !== options.sourceTag) {
+      throw new WasmpackError("usage", "SOURCE_TAG_CONFLICT", `--from ${options.from} names tag ${located.tag}, --source-tag names ${options.sourceTag}: give one`);
+    }
     const layout = await OciLayout.open(located.layout);
     const wanted = options.sourceTag ?? located.tag;
     const descriptor = await layout.resolve(wanted);
