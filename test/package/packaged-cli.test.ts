@@ -180,6 +180,7 @@ describe("used from an npm project on crates outside the repository", () => {
     expect(lastLine(result.stderr)).toBe(fix);
     expect(result.stderr.split("\n").filter((line) => line.includes("binaryen@"))).toEqual([fix]);
     expect(result.stderr).not.toMatch(/^\s+at |Error:/m);
+    expect(result.stderr).not.toMatch(/Finished|Compiling|using .*cargo/); // said before cargo ran
     const quiet = await project.run("npx", ["wasmpack", "build", "--optimize", "-q", crate]);
     expect(quiet.exitCode).toBe(1);
     expect(quiet.stderr).toBe(`${fix}\n`);

@@ -15,6 +15,7 @@ import { verifyImage } from "../verify/verify-image.js";
 import { assertVerified } from "../verify/verify-report.js";
 import { imageContentsFromPlan } from "../verify/plan-contents.js";
 import { buildCrate, buildSpinComponents, lazyToolchain, type BuiltModule, type ModuleContext } from "./wasm-modules.js";
+import { loadBinaryen } from "../wasm/optimize.js";
 
 export interface BuildOptions {
   /** The crate or Spin app directory. */
@@ -96,6 +97,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   checkFormatsFit(project, formats);
   await checkLayoutDir(settings.output);
   if (settings.ociArchive) await checkFileWritable(settings.ociArchive);
+  // --optimize without Binaryen installed should not cost the user a whole cargo build first.
+  if (formats.optimize) await loadBinaryen();
 
   let toolchainUsed: BuildResult["toolchain"];
   const ctx: ModuleContext = {

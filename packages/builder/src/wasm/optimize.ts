@@ -59,7 +59,7 @@ export async function optimizeModule(bytes: Uint8Array, what: string): Promise<U
 /** The published package leaves Binaryen (93 MB) out; the user adds it to use --optimize. */
 export const BINARYEN_VERSION = "130.0.0";
 
-async function loadBinaryen(): Promise<Binaryen> {
+export async function loadBinaryen(): Promise<Binaryen> {
   try {
     return (await import("binaryen")).default;
   } catch (cause) {
