@@ -68,6 +68,7 @@ const WASMEDGE_SERVER_SOCKET_SIGNATURES = {
   sock_recv: "i32 i32 i32 i32 i32 i32 -> i32",
   sock_send: "i32 i32 i32 i32 i32 -> i32",
   sock_shutdown: "i32 i32 -> i32",
+  sock_setsockopt: "i32 i32 i32 i32 i32 -> i32",
 } as const;
 
 export const wasiPreview1 = parseTable(SIGNATURES);

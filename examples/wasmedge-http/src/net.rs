@@ -2,7 +2,9 @@
 //!
 //! WASI preview 1 cannot open, bind or listen, and WasmEdge cannot preopen a listening socket,
 //! so the guest makes its own with WasmEdge's `sock_*` host functions (wasmpack's
-//! docs/formats.md §6). They are the V1 signatures that WasmEdge registers under the plain names,
+//! docs/formats.md §6). The listening socket gets `SO_REUSEADDR` before it is bound, so a new
+//! instance can listen on the port at once while the connections a killed one served sit in
+//! TIME_WAIT. They are the V1 signatures that WasmEdge registers under the plain names,
 //! the same ones the `wasmedge_wasi_socket` crate declares. Closing goes through std's `OwnedFd`,
 //! whose drop calls WASI's `fd_close`.
 
@@ -38,6 +40,10 @@ mod abi {
     pub const SOCK_TYPE_STREAM: u8 = 2;
     /// `SHUT_RD` (1) | `SHUT_WR` (2).
     pub const SHUTDOWN_BOTH: u8 = 3;
+    /// `__wasi_sock_opt_level_t::SOL_SOCKET`; WasmEdge maps it to the host's `SOL_SOCKET`.
+    pub const SOL_SOCKET: u32 = 0;
+    /// `__wasi_sock_opt_so_t::SO_REUSEADDR`; WasmEdge maps it to the host's `SO_REUSEADDR`.
+    pub const SO_REUSEADDR: u32 = 0;
 
     #[link(wasm_import_module = "wasi_snapshot_preview1")]
     extern "C" {
@@ -45,6 +51,15 @@ mod abi {
         /// `port` is a plain number in host order, passed by value.
         pub fn sock_bind(fd: u32, addr: *const Address, port: u32) -> u16;
         pub fn sock_listen(fd: u32, backlog: u32) -> u16;
+        /// `flag` points at `flag_size` bytes the host passes to `setsockopt` as they are;
+        /// `SO_REUSEADDR` takes a 4-byte integer.
+        pub fn sock_setsockopt(
+            fd: u32,
+            level: u32,
+            name: u32,
+            flag: *const i32,
+            flag_size: u32,
+        ) -> u16;
         /// The V1 form, without the `fdflags` of the WASI-spec form (WasmEdge's `sock_accept_v2`).
         pub fn sock_accept(fd: u32, ro_fd: *mut u32) -> u16;
         pub fn sock_recv(
@@ -74,7 +89,7 @@ pub struct Listener {
 }
 
 impl Listener {
-    /// Opens a TCP socket, binds it to `ip:port` and starts listening.
+    /// Opens a TCP socket, sets `SO_REUSEADDR`, binds it to `ip:port` and starts listening.
     pub fn bind(ip: Ipv4Addr, port: u16) -> io::Result<Listener> {
         let mut raw_fd = 0u32;
         check(unsafe {
@@ -86,6 +101,24 @@ impl Listener {
         })?;
         // Owned from here on, so an error below still closes it.
         let fd = unsafe { owned(raw_fd) };
+        // Without it the kernel refuses the bind for as long as connections this port served
+        // before a restart are in TIME_WAIT (a minute on Linux): "Address in use".
+        let enable: i32 = 1;
+        check(unsafe {
+            abi::sock_setsockopt(
+                raw(&fd),
+                abi::SOL_SOCKET,
+                abi::SO_REUSEADDR,
+                &enable,
+                std::mem::size_of::<i32>() as u32,
+            )
+        })
+        .map_err(|err| {
+            io::Error::new(
+                err.kind(),
+                format!("cannot set SO_REUSEADDR on the listening socket: {err}"),
+            )
+        })?;
         let octets = ip.octets();
         let addr = abi::Address {
             buf: octets.as_ptr(),

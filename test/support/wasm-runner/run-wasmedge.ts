@@ -28,11 +28,15 @@ export interface RunningModule {
   output(): string;
   /** Stops the process (SIGTERM, then SIGKILL), and waits for it to exit. */
   stop(): Promise<void>;
+  /** Kills the process with SIGKILL at once, as a runtime's last resort does, and waits for it to exit. */
+  kill(): Promise<void>;
 }
 
 export interface ServeOptions {
-  /** Extra environment for the guest; PORT is set to a free loopback port. */
+  /** Extra environment for the guest; PORT is set to `port`. */
   env?: Record<string, string>;
+  /** The port to serve on (default: a free loopback port). */
+  port?: number;
   /** Output that means the guest is listening. */
   ready: RegExp;
   timeoutMs?: number;
@@ -40,7 +44,7 @@ export interface ServeOptions {
 
 export async function serveModule(wasm: string, options: ServeOptions): Promise<RunningModule> {
   assertRunnerAvailable();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawn(PYTHON, [RUNNER, wasm], {
     env: { ...process.env, ...options.env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
@@ -48,7 +52,7 @@ export async function serveModule(wasm: string, options: ServeOptions): Promise<
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const running: RunningModule = { port, output: () => output, stop: () => stop(child) };
+  const running: RunningModule = { port, output: () => output, stop: () => stop(child), kill: () => kill(child) };
 
   try {
     await waitFor(child, () => options.ready.test(output), options.timeoutMs ?? 30_000);
@@ -92,6 +96,13 @@ function waitFor(child: ChildProcess, ready: () => boolean, timeoutMs: number): 
       else resolve();
     }
   });
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGKILL");
+  await exited;
 }
 
 async function stop(child: ChildProcess): Promise<void> {

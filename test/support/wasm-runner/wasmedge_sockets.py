@@ -13,6 +13,10 @@ signatures, `{buf, buf_len}` addresses, port as a plain u32, WASI errnos). Every
 The guest gets argv = [MODULE, ARGS...] and this process's environment (e.g. PORT). It runs
 `_start`; this process exits with the guest's exit code.
 
+The host never sets a socket option on its own: Python's socket() leaves SO_REUSEADDR off (unlike
+socketserver or asyncio's servers), so a guest that wants it must ask with sock_setsockopt, as
+under WasmEdge. sock_listen logs the option's value, so a test can see who set it.
+
 Tests must only listen on loopback, so this host binds loopback only, whatever the guest asks:
 0.0.0.0 becomes 127.0.0.1 and :: becomes ::1 (the guest asks for "all interfaces", which is
 what a WasmEdge server does), and any other non-loopback address is refused (EADDRNOTAVAIL).
@@ -57,6 +61,16 @@ AF_INET4, AF_INET6 = 1, 2
 SOCK_DGRAM, SOCK_STREAM = 1, 2
 RECV_PEEK, RECV_WAITALL = 1, 2
 SHUTDOWN = {1: socket.SHUT_RD, 2: socket.SHUT_WR, 3: socket.SHUT_RDWR}
+# sock_setsockopt: __wasi_sock_opt_level_t and __wasi_sock_opt_so_t (WasmEdge api.hpp) -> the
+# host's values, as WasmEdge's toSockOptLevel / toSockOptSoName map them.
+SOCKOPT_LEVELS = {0: socket.SOL_SOCKET}
+SOCKOPT_NAMES = {
+    number: getattr(socket, name, None)
+    for number, name in enumerate(
+        "SO_REUSEADDR SO_TYPE SO_ERROR SO_DONTROUTE SO_BROADCAST SO_SNDBUF SO_RCVBUF SO_KEEPALIVE "
+        "SO_OOBINLINE SO_LINGER SO_RCVLOWAT SO_RCVTIMEO SO_SNDTIMEO SO_ACCEPTCONN SO_BINDTODEVICE".split())
+}
+SOCKOPT_NAME_TEXT = {0: "SO_REUSEADDR"}
 
 I32, I64 = wasmtime.ValType.i32(), wasmtime.ValType.i64()
 
@@ -159,6 +173,7 @@ class Host:
             "sock_recv": [(self.sock_recv, [i] * 6)],
             "sock_send": [(self.sock_send, [i] * 5)],
             "sock_shutdown": [(self.sock_shutdown, [i, i])],
+            "sock_setsockopt": [(self.sock_setsockopt, [i] * 5)],
         }
 
     def define(self, linker, module):
@@ -321,7 +336,25 @@ class Host:
         sock = self._socket(fd)
         sock.listen(backlog)
         host, port = sock.getsockname()[:2]
-        log(f"listening on {host} port {port}")
+        reuse = "on" if sock.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR) else "off"
+        log(f"listening on {host} port {port} (SO_REUSEADDR {reuse})")
+
+    def sock_setsockopt(self, mem, fd, level, name, flag_ptr, flag_size):
+        """WasmEdge's WasiSockSetOpt: the level and the name must be values of its enums (else
+        EINVAL, checked before anything else), the flag bytes must lie in memory (else EFAULT),
+        the fd must be open (else EBADF); then the bytes go to the host's setsockopt as they are,
+        and its error comes back as a WASI errno (e.g. EINVAL for an int option given 2 bytes)."""
+        if level not in SOCKOPT_LEVELS or name not in SOCKOPT_NAMES:
+            raise WasiError(E["INVAL"])
+        flag = mem.read(flag_ptr, flag_size)
+        if fd in (0, 1, 2):
+            raise WasiError(E["NOTSOCK"])
+        sock = self._socket(fd)
+        if SOCKOPT_NAMES[name] is None:  # this host's OS has no such option (e.g. SO_BINDTODEVICE)
+            raise WasiError(E["NOPROTOOPT"])
+        sock.setsockopt(SOCKOPT_LEVELS[level], SOCKOPT_NAMES[name], flag)
+        if name in SOCKOPT_NAME_TEXT and len(flag) == 4:
+            log(f"guest set {SOCKOPT_NAME_TEXT[name]} = {struct.unpack('<i', flag)[0]} on fd {fd}")
 
     def sock_accept_v1(self, mem, fd, ro_fd):
         conn, _peer = self._socket(fd).accept()
