@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILD_HOOK_TIMEOUT_MS, EXAMPLES_DIR, buildExample, type BuiltExample } from "./build-example.js";
-import { runWagi } from "./wagi.js";
+import { runWagi, runWagiWithOpenStdin } from "./wagi.js";
 import { compile, wasm, type WasmModule } from "./webassembly.js";
 
 let built: BuiltExample;
@@ -59,6 +59,48 @@ describe("spin-hello as a Wagi handler", () => {
       expect(imp.module).toBe("wasi_snapshot_preview1");
     }
     expect(wasm.Module.exports(module)).toContainEqual({ name: "_start", kind: "function" });
+  });
+});
+
+// Under `ctr run` with runwasi stdin is a pipe that never ends: the module must read exactly
+// CONTENT_LENGTH bytes, and none when it is absent or 0, or it waits for ever.
+describe("spin-hello with stdin held open", () => {
+  it("answers a GET with CONTENT_LENGTH 0 and exits without reading stdin", async () => {
+    const response = await runWagiWithOpenStdin(built.wasm, { method: "GET", path: "/open" }, "");
+    expect(response.exitCode, response.stderr).toBe(0);
+    expect(response.status).toBe(200);
+    expect(response.body).toContain("You asked for /open\n");
+    expect(response.body).not.toContain("You sent");
+  });
+
+  it("answers a GET without CONTENT_LENGTH, ignoring whatever stdin holds", async () => {
+    const response = await runWagiWithOpenStdin(built.wasm, { method: "GET", path: "/none", contentLength: null }, "not a body");
+    expect(response.exitCode, response.stderr).toBe(0);
+    expect(response.status).toBe(200);
+    expect(response.body).toContain("You asked for /none\n");
+    expect(response.body).not.toContain("You sent");
+  });
+
+  it("reads exactly CONTENT_LENGTH bytes of a POST body, though more is there and stdin never ends", async () => {
+    const response = await runWagiWithOpenStdin(
+      built.wasm,
+      { method: "POST", path: "/echo", body: "hello, wagi", contentType: "text/plain" },
+      "hello, wagi|and what comes after the body",
+    );
+    expect(response.exitCode, response.stderr).toBe(0);
+    expect(response.status).toBe(200);
+    expect(response.body).toContain("You sent 11 bytes: hello, wagi\n");
+    expect(response.body).not.toContain("after the body");
+  });
+
+  it("answers 400 when stdin ends before CONTENT_LENGTH bytes, or CONTENT_LENGTH is no number", async () => {
+    const short = await runWagi(module, { method: "POST", path: "/echo", body: "only this", contentLength: "100" });
+    expect(short.exitCode).toBe(0);
+    expect(short.status).toBe(400);
+    expect(short.body).toBe("the request body ended before CONTENT_LENGTH (100) bytes\n");
+    const bad = await runWagi(module, { method: "POST", path: "/echo", body: "x", contentLength: "eleven" });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toBe('CONTENT_LENGTH is not a byte count: "eleven"\n');
   });
 });
 
