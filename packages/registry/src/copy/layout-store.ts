@@ -17,8 +17,7 @@ import type { SourceStore, TargetStore } from "./store.js";
  * which hashes them; blobs are trusted to hold what their content-addressed names say, as crane,
  * oras and containerd trust a layout: each is checked for size against its descriptor (a `stat`)
  * and streamed from its file unhashed. The registry hashes every upload and refuses one whose
- * bytes do not match the digest (DIGEST_INVALID), so a corrupt blob still fails the push;
- * `wasmpack verify` hashes a layout on purpose.
+ * bytes do not match the digest (DIGEST_INVALID), so a corrupt blob still fails the push.
  */
 export function layoutSource(layout: OciLayout): SourceStore {
   return {
