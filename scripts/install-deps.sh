@@ -39,6 +39,10 @@ GO_TOOLS=(
   "crane github.com/google/go-containerregistry/cmd/crane@v0.21.9" # a second registry, a peer in bench:push
   "oras oras.land/oras/cmd/oras@v1.3.3"                            # a peer in the benchmark
 )
+# Node-side judges of `wasmpack node-config` (optional, like the Go tools): containerd's own config
+# loader at the versions its output is written for, and CRI-O's config validation (v1.34.0, pinned
+# in test/support/crio-config/go.mod). About 4 min each on 2 cores, cold.
+CONTAINERD_JUDGES=(1.7.35 2.1.9 2.2.9 2.3.7)
 
 # --- Debian packages, one apt run -----------------------------------------------------------------
 wanted=("${MAIN_DEBIAN_PACKAGES[@]}")
@@ -91,3 +95,27 @@ for tool in "${GO_TOOLS[@]}"; do
     GOBIN="$PWD/.tools/bin" go install "$module" || echo "$name not installed (go install $module failed); its tests skip" >&2
   fi
 done
+
+# containerd refuses `go install` (exclude directives in its go.mod), so each version is built inside
+# its downloaded module; only `config default` and `config dump` are used, so no cgo snapshotters.
+if command -v go >/dev/null; then
+  bin="$PWD/.tools/bin"
+  for version in "${CONTAINERD_JUDGES[@]}"; do
+    [[ -x "$bin/containerd-$version" ]] && continue
+    module=github.com/containerd/containerd/v2
+    [[ $version == 1.* ]] && module=github.com/containerd/containerd
+    echo "building containerd $version (its config loader, for the node-config tests) into .tools/bin" >&2
+    dir="$(go mod download -json "$module@v$version" 2>/dev/null | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' || true)"
+    if [[ -z "$dir" ]] || ! (cd "$dir" && CGO_ENABLED=0 go build -tags "no_btrfs no_devmapper no_zfs" -o "$bin/containerd-$version" ./cmd/containerd); then
+      echo "containerd-$version not built; the node-config tests against it skip" >&2
+    fi
+  done
+  crio=test/support/crio-config
+  if ! [[ -x "$bin/crio-config" && "$bin/crio-config" -nt "$crio/main.go" && "$bin/crio-config" -nt "$crio/go.mod" ]]; then
+    echo "building crio-config (CRI-O's config validation, for the node-config tests) into .tools/bin" >&2
+    (cd "$crio" && CGO_ENABLED=0 go build -tags "containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper" -o "$bin/crio-config" .) ||
+      echo "crio-config not built; the node-config tests against CRI-O skip" >&2
+  fi
+else
+  echo "containerd and crio-config not built (no Go); the node-config tests against them skip" >&2
+fi

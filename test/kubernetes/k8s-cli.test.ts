@@ -185,7 +185,9 @@ describe("wasmpack node-config", () => {
   it("prints the containerd block, the 2.3 pull setting and the label command", async () => {
     const result = await runWasmpack(["node-config", "--runtime", "spin", "--containerd-version", "2.3"]);
     expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toContain("# containerd 2.3: the spin runtime, as a drop-in (sudo mkdir -p /etc/containerd/conf.d) — /etc/containerd/conf.d/wasmpack-spin.toml");
     expect(result.stdout).toContain('[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.spin]');
+    expect(result.stdout).toContain('imports = ["/etc/containerd/conf.d/*.toml"]');
     expect(result.stdout).toContain('[plugins."io.containerd.cri.v1.images"]\n  use_local_image_pull = true');
     expect(result.stdout).toContain("kubectl label node NODE spin=true");
     expect(result.stderr).toContain("note: install containerd-shim-spin-v2 on the node");
@@ -197,8 +199,8 @@ describe("wasmpack node-config", () => {
     const config = JSON.parse(result.stdout) as { cri: string; sections: { language: string; text: string }[] };
     expect(config.cri).toBe("crio");
     const toml = TOML.parse(config.sections.find((s) => s.language === "toml")!.text) as Record<string, any>;
-    expect(toml["crio"]["runtime"]["runtimes"]["crun"]["allowed_annotations"]).toEqual(["module.wasm.image/variant", "run.oci.handler"]);
-    expect(config.sections.find((s) => s.language === "shell")!.text).toContain("kubectl label node NODE tier=wasm");
+    expect(toml["crio"]["runtime"]["runtimes"]["crun"]["allowed_annotations"]).toEqual(["module.wasm.image/variant"]);
+    expect(config.sections.findLast((s) => s.language === "shell")!.text).toContain("kubectl label node NODE tier=wasm");
   });
 
   it("refuses what cannot work", async () => {

@@ -50,10 +50,24 @@ describe("node-config for containerd", () => {
       const crun = tomlOf(config({ runtime: "wasmedge", cri: "containerd", containerdVersion: version }))["plugins"][plugin]["containerd"]["runtimes"]["crun"];
       expect(crun).toEqual({
         runtime_type: "io.containerd.runc.v2",
-        pod_annotations: ["module.wasm.image/variant", "run.oci.handler"],
+        pod_annotations: ["module.wasm.image/variant"],
         options: { BinaryName: "/usr/bin/crun" },
       });
     }
+  });
+
+  it("is a drop-in for containerd's imports on 2.x, with the imports line for config.toml; tables for config.toml itself on 1.7", () => {
+    for (const [runtime, file] of [["spin", "wasmpack-spin.toml"], ["wasmtime", "wasmpack-wasmtime.toml"], ["wasmedge", "wasmpack-wasmedge.toml"]] as const) {
+      const sections = config({ runtime, cri: "containerd", containerdVersion: "2.3" }).sections.filter((s) => s.language === "toml");
+      expect(sections.map((s) => s.file)).toEqual([`/etc/containerd/conf.d/${file}`, "/etc/containerd/config.toml"]);
+      expect(TOML.parse(sections[0]!.text)["version"]).toBe(3);
+      expect(TOML.parse(sections[1]!.text)).toEqual({ imports: ["/etc/containerd/conf.d/*.toml"] });
+    }
+    const old = config({ runtime: "spin", containerdVersion: "1.7" }).sections.filter((s) => s.language === "toml");
+    expect(old.map((s) => s.file)).toEqual(["/etc/containerd/config.toml"]);
+    expect(TOML.parse(old[0]!.text)["version"]).toBeUndefined();
+    // The check after the restart: containerd's merged config names the handler.
+    expect(config({ runtime: "spin" }).sections.at(-1)!.text).toContain("sudo containerd config dump | grep -F 'runtimes.spin]'");
   });
 
   it("writes a RuntimeClass for containerd's crun handler that validates", () => {
@@ -75,14 +89,24 @@ describe("node-config for CRI-O", () => {
     expect(result.cri).toBe("crio");
     const crun = tomlOf(result)["crio"]["runtime"]["runtimes"]["crun"];
     expect(crun).toMatchObject({ runtime_path: "/usr/bin/crun", runtime_type: "oci" });
-    expect(crun["allowed_annotations"]).toContain("module.wasm.image/variant");
-    expect(crun["allowed_annotations"]).toContain("run.oci.handler");
+    // CRI-O drops a handler whose allowed_annotations has any entry outside its own list, and
+    // run.oci.handler is not in it (test/kubernetes/node-config-crio.test.ts runs CRI-O's check).
+    expect(crun["allowed_annotations"]).toEqual(["module.wasm.image/variant"]);
   });
 
   it("offers platform_runtime_paths keyed on the image platform as the alternative", () => {
     const crun = tomlOf(config({ runtime: "wasmedge", crunPath: "/opt/bin/crun", platform: "wasip1/wasm" }), 1)["crio"]["runtime"]["runtimes"]["crun"];
     expect(crun["platform_runtime_paths"]).toEqual({ "wasip1/wasm": "/opt/bin/crun-wasm" });
     expect(crun["runtime_path"]).toBe("/opt/bin/crun");
+  });
+
+  it("prints the link that creates crun-wasm, which the alternative names and nothing installs", () => {
+    const sections = config({ runtime: "wasmedge", crunPath: "/opt/bin/crun" }).sections;
+    const link = sections.find((s) => s.language === "shell" && s.text.includes("crun-wasm"))!;
+    expect(link.text).toContain("[ -e /opt/bin/crun-wasm ] || sudo ln -s /opt/bin/crun /opt/bin/crun-wasm");
+    expect(link.text).toContain("Runtime path /opt/bin/crun-wasm is not valid");
+    // It comes right after the alternative it belongs to.
+    expect(sections[sections.indexOf(link) - 1]!.text).toContain("platform_runtime_paths");
   });
 
   it("refuses the containerd shims and containerd options", () => {
@@ -93,7 +117,7 @@ describe("node-config for CRI-O", () => {
 
 describe("node-config: node label", () => {
   it("labels the node with what the workload's nodeSelector selects", () => {
-    const shell = (options: NodeConfigOptions) => config(options).sections.find((s) => s.language === "shell")!.text;
+    const shell = (options: NodeConfigOptions) => config(options).sections.findLast((s) => s.language === "shell")!.text;
     expect(shell({ runtime: "wasmedge" })).toContain("kubectl label node NODE wasmedge=true");
     expect(shell({ runtime: "spin" })).toContain("kubectl label node NODE spin=true");
     expect(shell({ runtime: "wasmtime", nodeSelector: { "example.com/wasm": "yes", tier: "edge" } })).toContain("kubectl label node NODE example.com/wasm=yes tier=edge");

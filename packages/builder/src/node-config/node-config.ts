@@ -2,9 +2,9 @@ import { WasmpackError } from "@wasmpack/registry/errors";
 import { defaultNodeSelector, SHIM_HANDLERS, type ClusterRuntime } from "../kubernetes/cluster-runtime.js";
 import { runtimeClass } from "../kubernetes/runtime-class.js";
 import { toYaml } from "../kubernetes/to-yaml.js";
-import { CONTAINERD_CRUN_HANDLER, containerdConfig } from "./containerd-config.js";
+import { CONTAINERD_CRUN_HANDLER, CONTAINERD_DROP_IN_DIR, containerdConfig, containerdDropInPath, containerdImportsLine, usesDropIn } from "./containerd-config.js";
 import { DEFAULT_CONTAINERD_VERSION, formatContainerdVersion, needsLocalImagePull, parseContainerdVersion } from "./containerd-version.js";
-import { CRIO_CRUN_HANDLER, crioAnnotationConfig, crioPlatformConfig } from "./crio-config.js";
+import { CRIO_CRUN_HANDLER, CRIO_DROP_IN, crioAnnotationConfig, crioPlatformConfig, crunWasmLinkCommand, shellWord } from "./crio-config.js";
 
 export type Cri = "containerd" | "crio";
 export const CRIS: readonly Cri[] = ["containerd", "crio"];
@@ -56,13 +56,14 @@ export function nodeConfig(options: NodeConfigOptions): NodeConfig {
     }
     if (options.containerdVersion !== undefined) throw new WasmpackError("usage", "NODE_CONFIG_UNSUPPORTED", "--containerd-version applies to --cri containerd");
     sections.push(
-      { title: "CRI-O: allow the Wasm annotation on the crun handler", file: "/etc/crio/crio.conf.d/90-wasmpack-crun.conf", language: "toml", text: crioAnnotationConfig(crunPath) },
+      { title: "CRI-O: allow the Wasm annotation on the crun handler", file: CRIO_DROP_IN, language: "toml", text: crioAnnotationConfig(crunPath) },
       {
         title: "or instead: route images by platform to crun-wasm (no annotation needed)",
-        file: "/etc/crio/crio.conf.d/90-wasmpack-crun.conf",
+        file: CRIO_DROP_IN,
         language: "toml",
         text: crioPlatformConfig(crunPath, options.platform ?? "wasi/wasm"),
       },
+      { title: "with that alternative only: create crun-wasm, the path it names", language: "shell", text: crunWasmLinkCommand(crunPath) },
       crunRuntimeClass(CRIO_CRUN_HANDLER, nodeSelector, "if crun is not CRI-O's default_runtime: a RuntimeClass for it (then wasmpack k8s --runtime-class crun)"),
     );
     notes.push(`crun must be built with WasmEdge: ${crunPath} --version lists +WASM:wasmedge`, "CRI-O pulls and unpacks wasi/wasm images without further configuration");
@@ -71,12 +72,18 @@ export function nodeConfig(options: NodeConfigOptions): NodeConfig {
   }
 
   const version = parseContainerdVersion(options.containerdVersion ?? DEFAULT_CONTAINERD_VERSION);
-  sections.push({
-    title: `containerd ${formatContainerdVersion(version)}: the ${runtime === "wasmedge" ? "crun" : SHIM_HANDLERS[runtime].handler} runtime`,
-    file: "/etc/containerd/config.toml",
-    language: "toml",
-    text: containerdConfig({ runtime, version, rootfsImages, crunPath }),
-  });
+  const handler = runtime === "wasmedge" ? CONTAINERD_CRUN_HANDLER : SHIM_HANDLERS[runtime].handler;
+  const text = containerdConfig({ runtime, version, rootfsImages, crunPath });
+  if (usesDropIn(version)) {
+    // A drop-in, not tables for config.toml: 2.x's default config already has
+    // [plugins."io.containerd.cri.v1.images"], and TOML refuses a table defined twice.
+    sections.push(
+      { title: `containerd ${formatContainerdVersion(version)}: the ${handler} runtime, as a drop-in (sudo mkdir -p ${CONTAINERD_DROP_IN_DIR})`, file: containerdDropInPath(runtime), language: "toml", text },
+      { title: `unless it is there already: the line that makes containerd read ${CONTAINERD_DROP_IN_DIR}`, file: "/etc/containerd/config.toml", language: "toml", text: containerdImportsLine() },
+    );
+  } else {
+    sections.push({ title: `containerd ${formatContainerdVersion(version)}: the ${handler} runtime`, file: "/etc/containerd/config.toml", language: "toml", text });
+  }
   if (runtime === "wasmedge") {
     sections.push(crunRuntimeClass(CONTAINERD_CRUN_HANDLER, nodeSelector, "a RuntimeClass for crun (then wasmpack k8s --runtime-class crun)"));
     notes.push(`crun must be built with WasmEdge: ${crunPath} --version lists +WASM:wasmedge`);
@@ -87,7 +94,7 @@ export function nodeConfig(options: NodeConfigOptions): NodeConfig {
     notes.push("containerd 2.3 and later also need use_local_image_pull = true for rootfs-layout images (wasmpack node-config --containerd-version 2.3)");
   }
   if (!rootfsImages) notes.push("artifact images (Spin OCI artifacts, raw wasm layers) need no unpack, so no pull setting on any containerd 2.x");
-  sections.push(labelAndRestart(nodeSelector, "containerd"));
+  sections.push(labelAndRestart(nodeSelector, "containerd", handler));
   return { runtime, cri, containerdVersion: formatContainerdVersion(version), sections, notes };
 }
 
@@ -96,18 +103,13 @@ function crunRuntimeClass(handler: string, nodeSelector: Record<string, string>,
   return { title, language: "yaml", text: toYaml([object]).trimEnd() };
 }
 
-function labelAndRestart(nodeSelector: Record<string, string>, service: string): NodeConfigSection {
+function labelAndRestart(nodeSelector: Record<string, string>, service: string, containerdHandler?: string): NodeConfigSection {
   const labels = Object.entries(nodeSelector).map(([k, v]) => shellWord(`${k}=${v}`));
-  return {
-    title: "then restart the runtime and label the node so the workload's nodeSelector matches it",
-    language: "shell",
-    text: [`sudo systemctl restart ${service}`, `kubectl label node NODE ${labels.join(" ")}`].join("\n"),
-  };
-}
-
-/** Label keys and values are `[A-Za-z0-9._/-]`, safe unquoted; anything else gets single quotes. */
-function shellWord(word: string): string {
-  return /^[A-Za-z0-9._/=-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+  const lines = [`sudo systemctl restart ${service}`];
+  // `containerd config dump` prints the config as containerd merged it: the handler shows up only if the file was read.
+  if (containerdHandler) lines.push(`sudo containerd config dump | grep -F 'runtimes.${containerdHandler}]'`);
+  lines.push(`kubectl label node NODE ${labels.join(" ")}`);
+  return { title: "then restart the runtime and label the node so the workload's nodeSelector matches it", language: "shell", text: lines.join("\n") };
 }
 
 /** The sections as text for a terminal: each titled, with the file it belongs in. */
