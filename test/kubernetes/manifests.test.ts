@@ -1,6 +1,6 @@
 import { YAML } from "../support/builder-deps.js";
 import { describe, expect, it } from "vitest";
-import { generateManifests, toYaml, type Deployment, type KubernetesObject, type RuntimeClass, type Service, type WorkloadOptions } from "@wasmpack/builder";
+import { generateManifests, toYaml, type Deployment, type Job, type KubernetesObject, type RuntimeClass, type Service, type WorkloadOptions } from "@wasmpack/builder";
 import { validateStrict } from "./strict-schema.js";
 
 const DIGEST = "sha256:373223b4721a596a5278d0400eab5a416dc77dfe8709c499ec5cbf0a155991aa";
@@ -24,6 +24,9 @@ const VARIATIONS: [string, Partial<WorkloadOptions>][] = [
   ["spin", { runtime: "spin", name: "spin-hello", health: "/" }],
   ["spin with an existing RuntimeClass", { runtime: "spin", name: "spin-hello", runtimeClass: "wasmtime-spin-v2", namespace: "apps" }],
   ["wasmtime", { runtime: "wasmtime", name: "hello", service: { type: "NodePort" } }],
+  ["wasmedge job", { kind: "job", variant: "compat", namespace: "batch", version: "0.1.0" }],
+  ["wasmtime job of a Wasm artifact", { runtime: "wasmtime", name: "hello", kind: "job", backoffLimit: 0, imageKind: "wasm-artifact", resources: { limits: { memory: "128Mi" } } }],
+  ["spin job with an existing RuntimeClass", { runtime: "spin", name: "spin-hello", kind: "job", runtimeClass: "wasmtime-spin-v2" }],
 ];
 
 describe("generateManifests: Kubernetes API schema", () => {
@@ -88,7 +91,7 @@ describe("generateManifests: Spin", () => {
       const pod = deploymentOf(objects).spec.template.spec;
       expect(pod.runtimeClassName).toBe(extra.runtimeClass ?? "spin");
       expect(containerOf(objects).command).toEqual(["/"]);
-      expect(containerOf(objects).ports[0]!.containerPort).toBe(80);
+      expect(containerOf(objects).ports![0]!.containerPort).toBe(80);
       expect(pod.nodeSelector).toEqual({ spin: "true" });
       expect(deploymentOf(objects).spec.template.metadata.annotations).toBeUndefined();
     },
@@ -118,7 +121,7 @@ describe("generateManifests: wasmtime", () => {
     expect([runtimeClass.metadata.name, runtimeClass.handler]).toEqual(["wasmtime", "wasmtime"]);
     expect(deploymentOf(objects).spec.template.spec.runtimeClassName).toBe("wasmtime");
     expect(deploymentOf(objects).spec.template.spec.nodeSelector).toEqual({ wasmtime: "true" });
-    expect(containerOf(objects).ports[0]!.containerPort).toBe(8080);
+    expect(containerOf(objects).ports![0]!.containerPort).toBe(8080);
     expect(containerOf(objects).command).toBeUndefined(); // the rootfs image's entrypoint names the module
   });
 
@@ -184,6 +187,75 @@ describe("generateManifests: always", () => {
     expect(() => generate({ name: "Spin_Hello" })).toThrow(/name "Spin_Hello" must be/);
     expect(() => generate({ namespace: "Apps" })).toThrow(/namespace "Apps"/);
     expect(() => generate({ nodeSelector: { "bad key!": "x" } })).toThrow(/node selector key/);
+  });
+});
+
+describe("generateManifests: stopping a WasmEdge pod", () => {
+  // Measured under crun's WasmEdge handler: as PID 1 of its PID namespace the module ignores
+  // SIGTERM (stop waited 10 s, exit 137); with the pod's PID namespace shared, 0.035 s (exit 143).
+  it("shares the pod's PID namespace for WasmEdge, so the pause process, not the module, is PID 1", () => {
+    for (const options of [{}, { kind: "job" } as const, { runtimeClass: "crun", variant: "compat" } as const]) {
+      const { objects } = generate(options);
+      const workload = objects.find((o) => o.kind === "Deployment" || o.kind === "Job") as Deployment | Job;
+      expect(workload.spec.template.spec.shareProcessNamespace, JSON.stringify(options)).toBe(true);
+      validateStrict(workload);
+    }
+  });
+
+  it("says why in the YAML, right above the field, and in the notes", () => {
+    const { objects, notes } = generate();
+    expect(toYaml(objects)).toContain(
+      "      # The pause process, not the Wasm module, is PID 1: as PID 1 the module (no signal handler)\n" +
+        "      # ignores SIGTERM, and every stop would wait terminationGracePeriodSeconds for SIGKILL.\n" +
+        "      shareProcessNamespace: true\n",
+    );
+    expect(notes.join("\n")).toContain("the pod sets shareProcessNamespace: true: crun runs the module as PID 1 of its own PID namespace");
+  });
+
+  it("leaves the runwasi shims' pods as they are (not measured there), and says so", () => {
+    for (const runtime of ["spin", "wasmtime"] as const) {
+      const { objects, notes } = generate({ runtime, name: "hello" });
+      expect(deploymentOf(objects).spec.template.spec).not.toHaveProperty("shareProcessNamespace");
+      expect(toYaml(objects)).not.toContain("shareProcessNamespace");
+      expect(notes.join("\n")).toContain("whether it stops on SIGTERM was not measured, so shareProcessNamespace is not set");
+    }
+  });
+});
+
+describe("generateManifests: --kind job", () => {
+  const jobOf = (objects: KubernetesObject[]) => only(objects, "Job") as Job;
+
+  it("writes a batch/v1 Job and nothing that serves: no Service, no ports, no probes, no replicas", () => {
+    const { objects } = generate({ kind: "job", version: "0.1.0" });
+    expect(objects.map((o) => o.kind)).toEqual(["Job"]);
+    const job = jobOf(objects);
+    expect(job.spec.backoffLimit).toBe(3);
+    expect(job.spec).not.toHaveProperty("selector"); // the Job controller makes its own
+    const pod = job.spec.template.spec;
+    expect(pod.restartPolicy).toBe("Never");
+    expect(pod.containers[0]).not.toHaveProperty("ports");
+    expect(pod.containers[0]).not.toHaveProperty("readinessProbe");
+    expect(pod.securityContext).not.toHaveProperty("sysctls");
+  });
+
+  it("runs the same pod as the Deployment would, but for what only a server needs", () => {
+    for (const options of [{}, { runtime: "spin", name: "spin-hello" }, { runtime: "wasmtime", name: "hello", imageKind: "wasm-artifact" }] as Partial<WorkloadOptions>[]) {
+      const served = deploymentOf(generate(options).objects).spec.template;
+      const once = jobOf(generate({ ...options, kind: "job" }).objects).spec.template;
+      const { ports: _ports, ...container } = served.spec.containers[0]!;
+      const { sysctls: _sysctls, ...securityContext } = served.spec.securityContext;
+      expect(once).toEqual({ metadata: served.metadata, spec: { ...served.spec, securityContext, restartPolicy: "Never", containers: [container] } });
+    }
+    // The shims' RuntimeClass comes first, as for a Deployment.
+    expect(generate({ runtime: "wasmtime", name: "hello", kind: "job" }).objects.map((o) => o.kind)).toEqual(["RuntimeClass", "Job"]);
+  });
+
+  it("refuses a server's options on a Job, and a backoff limit on a Deployment", () => {
+    expect(() => generate({ kind: "job", replicas: 2, health: "/health" })).toThrow("--replicas, --health apply to --kind deployment; a Job runs once");
+    expect(() => generate({ kind: "job", service: { type: "NodePort" } })).toThrow("--service applies to --kind deployment");
+    expect(() => generate({ kind: "job", port: 8080 })).toThrow("--port applies to --kind deployment");
+    expect(() => generate({ backoffLimit: 1 })).toThrow("--backoff-limit applies to --kind job");
+    expect(() => generate({ kind: "job", backoffLimit: -1 })).toThrow("backoff limit -1 must be a whole number");
   });
 });
 

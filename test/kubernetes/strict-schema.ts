@@ -7,6 +7,7 @@
 // so the object is validated a second time through a Proxy that records every property read;
 // any field the validator never looked at is unknown to the API.
 import { Deployment } from "kubernetes-models/apps/v1";
+import { Job } from "kubernetes-models/batch/v1";
 import { RuntimeClass } from "kubernetes-models/node.k8s.io/v1";
 import { Service } from "kubernetes-models/v1";
 
@@ -17,6 +18,7 @@ interface ModelClass {
 
 const MODELS: Record<string, ModelClass> = {
   "apps/v1/Deployment": Deployment as unknown as ModelClass,
+  "batch/v1/Job": Job as unknown as ModelClass,
   "v1/Service": Service as unknown as ModelClass,
   "node.k8s.io/v1/RuntimeClass": RuntimeClass as unknown as ModelClass,
 };

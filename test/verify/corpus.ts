@@ -4,8 +4,9 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { OciLayout } from "@wasmpack/registry/layout";
-import { epochToRfc3339 } from "@wasmpack/registry/oci";
+import { epochToRfc3339, sha256 } from "@wasmpack/registry/oci";
 import { assembleManifest } from "../../packages/builder/src/image/assemble-manifest.js";
+import { planWasmArtifact } from "../../packages/builder/src/formats/wasm-artifact.js";
 import { planCompatImage } from "../../packages/builder/src/image/compat-image.js";
 import { rootfsManifestPlan, type ImagePlan } from "../../packages/builder/src/image/image-plan.js";
 import { planSpinLayoutImage } from "../../packages/builder/src/image/spin-layout-image.js";
@@ -51,6 +52,20 @@ export async function writeLayout(dir: string, plan: ImagePlan): Promise<string>
   return dir;
 }
 
+/**
+ * A CNCF Wasm artifact (one `application/wasm` layer) holding `bytes`, written as `wasmpack build
+ * --format wasm-artifact` writes it, tagged TAG. The config's WIT world is left out: verify reads
+ * the layer itself.
+ */
+export async function writeWasmArtifact(dir: string, name: string, bytes: Uint8Array): Promise<string> {
+  const file = await wasmFile(dir, `${name}-artifact.wasm`, bytes);
+  const plan = planWasmArtifact({ name, wasm: { ...file, digest: sha256(bytes) }, created: epochToRfc3339(0), annotations: {} });
+  const layout = await OciLayout.create(join(dir, `${name}-artifact`));
+  const image = await assembleManifest(plan, layout);
+  await layout.tag(TAG, image.manifest);
+  return layout.dir;
+}
+
 interface Jco {
   componentEmbed(opts: { dummy: boolean; witSource: string; world: string }): Promise<Uint8Array>;
   componentNew(bytes: Uint8Array, adapters?: [string, Uint8Array][]): Promise<Uint8Array>;
@@ -63,9 +78,19 @@ const jco = () => importFromBuilder<Jco>("@bytecodealliance/jco");
  * wit-component generates for the world, and `componentNew` around it.
  */
 export async function httpProxyComponent(): Promise<Uint8Array> {
+  return worldComponent("include wasi:http/proxy@0.2.12;");
+}
+
+/** A `wasi:cli/run` command that can create TCP sockets (a server listening through wasi:sockets, or a client). */
+export async function socketCommandComponent(): Promise<Uint8Array> {
+  return worldComponent("import wasi:sockets/tcp-create-socket@0.2.12; export wasi:cli/run@0.2.12;");
+}
+
+/** A component of the world with this body, over jco's bundled WASI 0.2.12 WIT, its core module a dummy. */
+async function worldComponent(body: string): Promise<Uint8Array> {
   const tools = await jco();
   const witDir = new URL("../../packages/builder/node_modules/@bytecodealliance/jco/lib/wit/builtin/0.2.12/", import.meta.url);
-  let source = "package test:app;\nworld app { include wasi:http/proxy@0.2.12; }\n";
+  let source = `package test:app;\nworld app { ${body} }\n`;
   for (const dir of await readdir(witDir)) {
     const text = await readFile(new URL(`${dir}/package.wit`, witDir), "utf8");
     const header = /^package ([^;]+);/m.exec(text);

@@ -68,7 +68,7 @@ const BAD_IMAGES: BadImage[] = [
     runtime: "wasmtime",
     make: async (name) => fromPlan(name, compatPlan("server", await wasmFile(dir, `${name}.wasm`, wasmedgeHttp))),
     check: "imports /server.wasm",
-    reason: /imports WasmEdge's socket extension \(sock_open, sock_bind, sock_listen\).*runwasi's wasmtime shim has standard WASI preview 1 only/,
+    reason: /imports WasmEdge's socket extension \(sock_open, (sock_setsockopt, )?sock_bind, sock_listen\).*runwasi's wasmtime shim has standard WASI preview 1 only/,
   },
   {
     what: "WasmEdge socket imports in a Spin component",

@@ -1,4 +1,5 @@
 import { Annotation } from "@wasmpack/registry/oci";
+import { sharesProcessNamespace } from "./pod-template.js";
 import type { ResolvedWorkload } from "./workload-options.js";
 
 /**
@@ -16,6 +17,18 @@ export function deploymentNotes(workload: ResolvedWorkload): string[] {
     notes.push(
       `the pod carries ${Annotation.WasmVariant}=${workload.variant} (image annotations never reach crun); ` +
         "nodes must let it through: CRI-O ≥ 1.30 allowed_annotations, containerd pod_annotations (wasmpack node-config --runtime wasmedge)",
+    );
+  }
+
+  if (sharesProcessNamespace(workload.runtime)) {
+    notes.push(
+      "the pod sets shareProcessNamespace: true: crun runs the module as PID 1 of its own PID namespace, where a Wasm module (no signal handler) ignores SIGTERM " +
+        "and every stop waits out terminationGracePeriodSeconds before SIGKILL; with the pause process as PID 1 SIGTERM ends it at once (measured: 10 s and exit 137 → 0.035 s and exit 143)",
+    );
+  } else {
+    notes.push(
+      `${workload.runtime === "spin" ? "containerd-shim-spin" : "runwasi's wasmtime shim"} runs the module in a container process of its own; whether it stops on SIGTERM was not measured, ` +
+        "so shareProcessNamespace is not set: if its pods take terminationGracePeriodSeconds to stop, add shareProcessNamespace: true to the pod spec",
     );
   }
 

@@ -1,13 +1,14 @@
 import { SHIM_HANDLERS } from "./cluster-runtime.js";
 import { deployment } from "./deployment.js";
 import { deploymentNotes } from "./deployment-notes.js";
+import { job } from "./job.js";
 import type { KubernetesObject } from "./kubernetes-objects.js";
 import { runtimeClass } from "./runtime-class.js";
 import { service } from "./service.js";
 import { resolveWorkload, type WorkloadOptions } from "./workload-options.js";
 
 export interface GeneratedManifests {
-  /** RuntimeClass (spin, wasmtime), Deployment, Service: in the order `kubectl apply` needs them. */
+  /** RuntimeClass (spin, wasmtime), then Deployment and Service, or a Job: in the order `kubectl apply` needs them. */
   objects: KubernetesObject[];
   /** Lines for the administrator about node setup; not part of the YAML. */
   notes: string[];
@@ -30,6 +31,7 @@ export function generateManifests(options: WorkloadOptions): GeneratedManifests 
       }),
     );
   }
-  objects.push(deployment(workload), service(workload));
+  if (workload.kind === "job") objects.push(job(workload));
+  else objects.push(deployment(workload), service(workload));
   return { objects, notes: deploymentNotes(workload) };
 }

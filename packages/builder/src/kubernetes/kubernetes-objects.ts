@@ -45,7 +45,8 @@ export interface Container {
   name: string;
   image: string;
   command?: string[];
-  ports: { name: string; containerPort: number; protocol: "TCP" }[];
+  /** A Job's container has none: nothing connects to a program that runs once. */
+  ports?: { name: string; containerPort: number; protocol: "TCP" }[];
   resources: ResourceRequirements;
   readinessProbe?: HttpProbe;
   livenessProbe?: HttpProbe;
@@ -56,8 +57,17 @@ export interface PodSpec {
   runtimeClassName?: string;
   nodeSelector: Record<string, string>;
   automountServiceAccountToken: false;
+  /** Set where the module would otherwise be PID 1 of its own PID namespace (see `pod-template.ts`). */
+  shareProcessNamespace?: true;
   securityContext: PodSecurityContext;
+  /** Jobs only: a Deployment's pods always restart. */
+  restartPolicy?: "Never";
   containers: Container[];
+}
+
+export interface PodTemplate {
+  metadata: Omit<ObjectMeta, "name" | "namespace">;
+  spec: PodSpec;
 }
 
 export interface Deployment {
@@ -67,7 +77,17 @@ export interface Deployment {
   spec: {
     replicas: number;
     selector: { matchLabels: Record<string, string> };
-    template: { metadata: Omit<ObjectMeta, "name" | "namespace">; spec: PodSpec };
+    template: PodTemplate;
+  };
+}
+
+export interface Job {
+  apiVersion: "batch/v1";
+  kind: "Job";
+  metadata: ObjectMeta;
+  spec: {
+    backoffLimit: number;
+    template: PodTemplate;
   };
 }
 
@@ -93,4 +113,4 @@ export interface RuntimeClass {
   scheduling?: { nodeSelector: Record<string, string> };
 }
 
-export type KubernetesObject = RuntimeClass | Deployment | Service;
+export type KubernetesObject = RuntimeClass | Deployment | Job | Service;

@@ -14,15 +14,16 @@ export const WASM_RUN_AS = 65532;
  * serves on 80) are opened to the non-root user with the namespaced `ip_unprivileged_port_start`
  * sysctl, a "safe" sysctl since Kubernetes 1.22 that "restricted" allows; containerd ≥ 2.0 sets it
  * on every pod anyway, containerd 1.7 and CRI-O do not. Granting NET_BIND_SERVICE instead would
- * not work: Kubernetes has no ambient capabilities, so a non-root process never holds it.
+ * not work: Kubernetes has no ambient capabilities, so a non-root process never holds it. A Job
+ * listens on nothing and passes no port.
  */
-export function podSecurityContext(port: number): PodSecurityContext {
+export function podSecurityContext(port?: number): PodSecurityContext {
   return {
     runAsNonRoot: true,
     runAsUser: WASM_RUN_AS,
     runAsGroup: WASM_RUN_AS,
     seccompProfile: { type: "RuntimeDefault" },
-    ...(port < 1024 ? { sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] } : {}),
+    ...(port !== undefined && port < 1024 ? { sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }] } : {}),
   };
 }
 

@@ -24,6 +24,11 @@ export interface ImageContents {
   /** Directories of the rootfs, listed or implied by a file below them. */
   directories: Set<string>;
   layerMediaTypes: string[];
+  /**
+   * The raw wasm layers (`application/wasm`, runwasi's component layer) of an artifact, which no
+   * runtime unpacks: read straight from the blob, and only when a check asks.
+   */
+  wasmLayers?: (ImageFileEntry & { digest: string; title?: string })[];
   configMediaType?: string;
   /** Set when the tag named an image index; the contents are then those of the entry picked from it. */
   index?: { manifests: number };

@@ -1,6 +1,6 @@
 import { WasmpackError } from "@wasmpack/registry/errors";
 import { OciLayout } from "@wasmpack/registry/layout";
-import { formatPlatform, isObject, parseManifest, type Descriptor, type Digest, type ImageManifest } from "@wasmpack/registry/oci";
+import { Annotation, MediaType, formatPlatform, isObject, parseManifest, type Descriptor, type Digest, type ImageManifest } from "@wasmpack/registry/oci";
 import { classifyImage, isWasmPlatform, type ImageKind } from "./classify-image.js";
 import { imagePath, parentDirectories, type ImageContents, type ImageFileEntry } from "./image-contents.js";
 import { READABLE_LAYERS, readLayerEntries, type LayerEntry } from "./layer-files.js";
@@ -61,6 +61,7 @@ export async function openLayoutImage(dir: string, tag?: string): Promise<Layout
     files: rootfs.files,
     directories: rootfs.directories,
     layerMediaTypes: manifest.layers.map((l) => l.mediaType),
+    ...wasmLayersOf(layout, manifest.layers),
     configMediaType: manifest.config.mediaType,
     ...(index ? { index } : {}),
   };
@@ -69,6 +70,20 @@ export async function openLayoutImage(dir: string, tag?: string): Promise<Layout
 
 export async function imageContentsFromLayout(dir: string, tag?: string): Promise<ImageContents> {
   return (await openLayoutImage(dir, tag)).contents;
+}
+
+const RAW_WASM_LAYERS: readonly string[] = [MediaType.Wasm, MediaType.RunwasiComponentLayer];
+
+/** An artifact's raw wasm layers, each read (and checked against its digest) only when asked. */
+function wasmLayersOf(layout: OciLayout, layers: readonly Descriptor[]): Pick<ImageContents, "wasmLayers"> {
+  const wasm = layers.filter((l) => RAW_WASM_LAYERS.includes(l.mediaType));
+  if (wasm.length === 0) return {};
+  return {
+    wasmLayers: wasm.map((l) => {
+      const title = l.annotations?.[Annotation.Title];
+      return { digest: l.digest, size: l.size, ...(title ? { title } : {}), read: () => layout.readBlob(l.digest as Digest) };
+    }),
+  };
 }
 
 async function readConfig(layout: OciLayout, descriptor: Descriptor, where: string): Promise<Record<string, unknown>> {

@@ -1,7 +1,8 @@
 import type { ClusterRuntime } from "../kubernetes/cluster-runtime.js";
 import { WASI_PREVIEW1_MODULE, componentImportProvided, coreImportVerdict } from "./host-imports.js";
 import type { ImageFileEntry } from "./image-contents.js";
-import { inspectWasm } from "./wasm-inspect.js";
+import { wasmServing, type Serving } from "./serving.js";
+import { inspectWasm, type WasmInspection } from "./wasm-inspect.js";
 import { fail, pass, warn, type VerifyCheck } from "./verify-report.js";
 
 const RUNTIME_NAMES: Record<ClusterRuntime, string> = {
@@ -11,13 +12,18 @@ const RUNTIME_NAMES: Record<ClusterRuntime, string> = {
 };
 
 /**
- * Whether one module will load and link on the runtime: it parses, it is a kind the runtime
- * runs (WasmEdge: core modules; Spin: modules, which it componentizes, and components; wasmtime:
- * both), its imports are ones the runtime provides, and it has the export the runtime calls.
+ * Whether one module (`where`: its image path, `/app.wasm`, or `layer NAME`) will load and link
+ * on the runtime: it parses, it is a kind the runtime runs (WasmEdge: core modules; Spin:
+ * modules, which it componentizes, and components; wasmtime: both), its imports are ones the
+ * runtime provides, and it has the export the runtime calls. Also says whether it can serve
+ * (`wasmServing`), from the same single parse.
  */
-export async function moduleChecks(path: string, file: ImageFileEntry, runtime: ClusterRuntime, exportName = "_start"): Promise<VerifyCheck[]> {
-  const where = `/${path}`;
+export async function moduleChecks(where: string, file: ImageFileEntry, runtime: ClusterRuntime, exportName = "_start"): Promise<{ checks: VerifyCheck[]; serving: Serving }> {
   const inspection = await inspectWasm(await file.read());
+  return { checks: inspectionChecks(where, file.size, inspection, runtime, exportName), serving: wasmServing(inspection) };
+}
+
+function inspectionChecks(where: string, size: number, inspection: WasmInspection, runtime: ClusterRuntime, exportName: string): VerifyCheck[] {
   const host = RUNTIME_NAMES[runtime];
   switch (inspection.kind) {
     case "not-wasm":
@@ -25,7 +31,7 @@ export async function moduleChecks(path: string, file: ImageFileEntry, runtime: 
     case "invalid":
       return [fail(`wasm ${where}`, `is not a valid WebAssembly ${inspection.binary}: ${inspection.error}`)];
     case "module":
-      return [pass(`wasm ${where}`, `valid core module, ${file.size} bytes`), coreImportsCheck(where, inspection.imports, runtime), ...coreExportCheck(where, inspection.exports, runtime, exportName)];
+      return [pass(`wasm ${where}`, `valid core module, ${size} bytes`), coreImportsCheck(where, inspection.imports, runtime), ...coreExportCheck(where, inspection.exports, runtime, exportName)];
     case "component": {
       const http = inspection.exports.find((e) => e.startsWith("wasi:http/incoming-handler"));
       if (runtime === "wasmedge") {

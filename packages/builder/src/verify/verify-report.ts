@@ -1,6 +1,7 @@
 import { WasmpackError } from "@wasmpack/registry/errors";
 import type { ClusterRuntime } from "../kubernetes/cluster-runtime.js";
 import type { ImageKind } from "./classify-image.js";
+import type { Serving } from "./serving.js";
 
 /**
  * One static check. `ok: false` means the pod will not start (or not do its job) on that runtime;
@@ -18,6 +19,8 @@ export interface VerifyReport {
   kind: ImageKind;
   ok: boolean;
   checks: VerifyCheck[];
+  /** Whether the image serves (a Deployment) or runs once (a Job); absent when its module could not be read. */
+  serving?: Serving;
 }
 
 export const pass = (name: string, reason: string): VerifyCheck => ({ name, ok: true, reason });

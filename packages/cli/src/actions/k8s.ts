@@ -2,37 +2,48 @@ import { basename, resolve } from "node:path";
 import {
   CLUSTER_RUNTIMES,
   WASM_VARIANTS,
+  WORKLOAD_KINDS,
   classifyImage,
   generateManifests,
+  imageServing,
   isClusterRuntime,
   isWasmVariant,
+  isWorkloadKind,
   openLayoutImage,
   runtimesForKind,
+  spinAppServing,
   toKubernetesName,
   toYaml,
   type ClusterRuntime,
   type ImageKind,
   type ResourceOverrides,
+  type Serving,
   type WasmVariant,
+  type WorkloadKind,
   type WorkloadOptions,
 } from "@wasmpack/builder";
 import { WasmpackError } from "@wasmpack/registry/errors";
 import { OciLayout, writeFileAtomic } from "@wasmpack/registry/layout";
-import { Annotation, formatReference, parseReference, withTarget, type Digest } from "@wasmpack/registry/oci";
+import { Annotation, formatReference, parseReference, withTarget, type Digest, type Reference } from "@wasmpack/registry/oci";
 import type { K8sCommandOptions } from "../commands/k8s.js";
 import { createConsole } from "./console.js";
 import { loadBuildRecord } from "./last-build.js";
 import { isLocalImage, locateLayoutImage } from "./locate-image.js";
 import { pushImages } from "./push.js";
 import { readRemoteImage } from "./registry-client.js";
+import { pullToTempLayout } from "./temp-layout.js";
 
-/** `wasmpack k8s`: RuntimeClass, Deployment and Service that run an image on its Wasm runtime, pinned by digest. */
+/**
+ * `wasmpack k8s`: RuntimeClass, Deployment and Service (or a Job for a program that runs once)
+ * that run an image on its Wasm runtime, pinned by digest.
+ */
 export async function k8s(image: string, options: K8sCommandOptions, env: Record<string, string | undefined>): Promise<void> {
   const out = createConsole({ quiet: options.quiet });
   if (options.runtime !== undefined && !isClusterRuntime(options.runtime)) {
     throw usage(`--runtime ${JSON.stringify(options.runtime)} is not one of ${CLUSTER_RUNTIMES.join(", ")}`);
   }
-  const asked = options.runtime as ClusterRuntime | undefined;
+  if (options.kind !== undefined && !isWorkloadKind(options.kind)) throw usage(`--kind ${JSON.stringify(options.kind)} is not one of ${WORKLOAD_KINDS.join(", ")}`);
+  const asked = { runtime: options.runtime as ClusterRuntime | undefined, kind: options.kind as WorkloadKind | undefined };
   const described = isLocalImage(image) ? await describeLayout(image, asked, options, env) : await describeReference(image, asked, options, env);
   const runtime = described.runtime;
   let variant = described.variant;
@@ -47,6 +58,8 @@ export async function k8s(image: string, options: K8sCommandOptions, env: Record
   const workload: WorkloadOptions = {
     image: described.image,
     runtime,
+    kind: described.workloadKind,
+    ...(options.backoffLimit !== undefined ? { backoffLimit: integer(options.backoffLimit, "--backoff-limit") } : {}),
     ...(variant ? { variant } : {}),
     name: options.name ?? toKubernetesName(described.name),
     ...(described.version ? { version: described.version } : {}),
@@ -74,26 +87,29 @@ export async function k8s(image: string, options: K8sCommandOptions, env: Record
 interface DescribedImage {
   image: string;
   runtime: ClusterRuntime;
+  workloadKind: WorkloadKind;
   variant?: WasmVariant;
   kind?: ImageKind;
   name: string;
   version?: string;
 }
 
-/** A layout (or a project's layout): runtime, variant and name come from the image itself. */
-async function describeLayout(
-  argument: string,
-  asked: ClusterRuntime | undefined,
-  options: K8sCommandOptions,
-  env: Record<string, string | undefined>,
-): Promise<DescribedImage> {
+interface Asked {
+  runtime: ClusterRuntime | undefined;
+  kind: WorkloadKind | undefined;
+}
+
+/** A layout (or a project's layout): runtime, variant, name and whether it serves come from the image itself. */
+async function describeLayout(argument: string, asked: Asked, options: K8sCommandOptions, env: Record<string, string | undefined>): Promise<DescribedImage> {
   const located = await locateLayoutImage(argument, env);
   const opened = await openLayoutImage(located.layout, located.tag);
   const fits = runtimesForKind(opened.kind);
   const [builtFor] = fits;
   if (!builtFor) throw new WasmpackError("input", "NOT_WASM_IMAGE", `${located.layout} holds no Wasm image (no module.wasm.image/variant, /spin.toml or wasm layers)`);
-  if (asked !== undefined && !fits.includes(asked)) throw usage(`--runtime ${asked} cannot run this ${opened.kind} image (it runs on ${fits.join(", ")})`);
-  const runtime = asked ?? builtFor;
+  if (asked.runtime !== undefined && !fits.includes(asked.runtime)) throw usage(`--runtime ${asked.runtime} cannot run this ${opened.kind} image (it runs on ${fits.join(", ")})`);
+  const runtime = asked.runtime ?? builtFor;
+  // Before --push: a program refused as a Deployment is not pushed either.
+  const workloadKind = chooseWorkloadKind(`${located.layout}${located.tag ? `:${located.tag}` : ""}`, await imageServing(opened.contents, runtime), asked.kind);
   const annotations = opened.manifest.annotations ?? {};
   const variant = opened.kind === "compat" || opened.kind === "compat-smart" ? opened.kind : undefined;
   const version = annotations[Annotation.Version];
@@ -107,6 +123,7 @@ async function describeLayout(
   return {
     image: resolvePushedImage({ layout: located.layout, digest: opened.digest, image: options.image, repo: options.repo, pushed }),
     runtime,
+    workloadKind,
     ...(variant ? { variant } : {}),
     kind: opened.kind,
     name: annotations[Annotation.Title] ?? basename(resolve(located.layout)),
@@ -141,10 +158,11 @@ export function resolvePushedImage(input: { layout: string; digest: Digest; imag
 }
 
 /**
- * A registry reference: the image is fetched to learn its kind (runtime, variant) and pinned to
- * the digest its tag names now, since a tag can move under a running Deployment.
+ * A registry reference: the manifest and config are fetched to learn its kind (runtime, variant)
+ * and pinned to the digest its tag names now, since a tag can move under a running Deployment.
+ * Whether it serves needs its wasm (`readServing`).
  */
-async function describeReference(argument: string, asked: ClusterRuntime | undefined, options: K8sCommandOptions, env: Record<string, string | undefined>): Promise<DescribedImage> {
+async function describeReference(argument: string, asked: Asked, options: K8sCommandOptions, env: Record<string, string | undefined>): Promise<DescribedImage> {
   if (options.image !== undefined || options.repo !== undefined || options.push !== undefined) {
     throw usage("--image, --repo and --push apply to a layout or directory; the reference already names the image");
   }
@@ -155,17 +173,53 @@ async function describeReference(argument: string, asked: ClusterRuntime | undef
   const fits = runtimesForKind(kind);
   const [builtFor] = fits;
   if (!builtFor) throw new WasmpackError("input", "NOT_WASM_IMAGE", `${argument} is not a Wasm image wasmpack recognises (no module.wasm.image/variant, spin.toml layout or wasm layers)`);
-  if (asked !== undefined && !fits.includes(asked)) throw usage(`--runtime ${asked} cannot run this ${kind} image (it runs on ${fits.join(", ")})`);
+  if (asked.runtime !== undefined && !fits.includes(asked.runtime)) throw usage(`--runtime ${asked.runtime} cannot run this ${kind} image (it runs on ${fits.join(", ")})`);
+  const runtime = asked.runtime ?? builtFor;
+  const pinned = withTarget(ref, { digest: view.descriptor.digest });
+  const serving = spinAppServing(kind, runtime) ?? (await readServing(pinned, runtime, options, env));
+  const workloadKind = chooseWorkloadKind(argument, serving, asked.kind);
   const annotations = view.manifest.manifest.annotations ?? {};
   const version = annotations[Annotation.Version] ?? ref.tag;
   return {
-    image: formatReference(withTarget(ref, { digest: view.descriptor.digest })),
-    runtime: asked ?? builtFor,
+    image: formatReference(pinned),
+    runtime,
+    workloadKind,
     ...(kind === "compat" || kind === "compat-smart" ? { variant: kind } : {}),
     kind,
     name: annotations[Annotation.Title] ?? ref.repository.slice(ref.repository.lastIndexOf("/") + 1),
     ...(version ? { version } : {}),
   };
+}
+
+/**
+ * Whether a pushed image serves, which only its wasm tells: the image is pulled by digest into a
+ * temporary layout (every blob checked) and its module read as `verify` reads it. A compat image
+ * or a Wasm artifact is one small wasm layer; Spin apps, whose layers may carry static files,
+ * never get here (the Spin shim serves them whatever their modules import).
+ */
+async function readServing(pinned: Reference, runtime: ClusterRuntime, options: K8sCommandOptions, env: Record<string, string | undefined>): Promise<Serving> {
+  const pulled = await pullToTempLayout(pinned, options, env, "k8s");
+  try {
+    const opened = await openLayoutImage(pulled.located.layout, pulled.located.tag);
+    return await imageServing(opened.contents, runtime);
+  } finally {
+    await pulled.cleanup();
+  }
+}
+
+/**
+ * Deployment for a server, Job for a program that runs once: a program is refused as a Deployment
+ * (it would exit, and the Deployment restart it forever), a server as a Job (it never completes).
+ * When the module could not be read, what was asked (default Deployment) stands.
+ */
+function chooseWorkloadKind(image: string, serving: Serving, asked: WorkloadKind | undefined): WorkloadKind {
+  if (serving.mode === "program" && asked !== "job") {
+    throw new WasmpackError("usage", "K8S_KIND_MISMATCH", `${image} is a one-shot program (${serving.why}): it would exit and restart forever as a Deployment; use --kind job`);
+  }
+  if (serving.mode === "server" && asked === "job") {
+    throw new WasmpackError("usage", "K8S_KIND_MISMATCH", `${image} is a server (${serving.how}): it never exits, so a Job would never complete; drop --kind job`);
+  }
+  return asked ?? "deployment";
 }
 
 function parseService(value: string): NonNullable<WorkloadOptions["service"]> {

@@ -1,25 +1,25 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { assertVerified, isClusterRuntime, openLayoutImage, verifyImage, type ClusterRuntime, type VerifyCheck } from "@wasmpack/builder";
-import { pullToLayout } from "@wasmpack/registry";
+import { assertVerified, isClusterRuntime, isWorkloadKind, openLayoutImage, verifyImage, WORKLOAD_KINDS, type ClusterRuntime, type VerifyCheck, type VerifyOptions } from "@wasmpack/builder";
 import { WasmpackError } from "@wasmpack/registry/errors";
-import { OciLayout } from "@wasmpack/registry/layout";
 import { parseReference } from "@wasmpack/registry/oci";
 import type { VerifyCommandOptions } from "../commands/verify.js";
 import { createConsole } from "./console.js";
 import { isLocalImage, locateLayoutImage, type LocatedLayout } from "./locate-image.js";
-import { registryClientOptions } from "./registry-client.js";
+import { pullToTempLayout } from "./temp-layout.js";
 
 /** `wasmpack verify`: static checks that an image will start on its runtime; throws when one fails. */
 export async function verify(image: string, options: VerifyCommandOptions, env: Record<string, string | undefined>): Promise<void> {
   const out = createConsole({ quiet: options.quiet });
-  const runtime = options.runtime;
+  const { runtime, kind } = options;
   if (runtime !== undefined && !isClusterRuntime(runtime)) throw new WasmpackError("usage", "ARGUMENT_INVALID", `--runtime ${JSON.stringify(runtime)} is not one of wasmedge, spin, wasmtime`);
+  if (kind !== undefined && !isWorkloadKind(kind)) throw new WasmpackError("usage", "ARGUMENT_INVALID", `--kind ${JSON.stringify(kind)} is not one of ${WORKLOAD_KINDS.join(", ")}`);
   const pulled = await pullIfRemote(image, options, env);
   const located = pulled?.located ?? (await locateLayoutImage(image, env));
-  const opened = await openLayoutImage(located.layout, located.tag).finally(() => pulled?.cleanup());
-  const report = await verifyImage(opened.contents, runtime ? { runtime: runtime as ClusterRuntime } : {});
+  const verifyOptions: VerifyOptions = { ...(runtime ? { runtime: runtime as ClusterRuntime } : {}), ...(kind ? { kind } : {}) };
+  // An artifact's wasm layer is read from the layout when a check asks: keep a pulled one until then.
+  const { opened, report } = await (async () => {
+    const opened = await openLayoutImage(located.layout, located.tag);
+    return { opened, report: await verifyImage(opened.contents, verifyOptions) };
+  })().finally(() => pulled?.cleanup());
   if (options.json) {
     out.json({ layout: located.layout, ...(located.tag ? { tag: located.tag } : {}), digest: opened.digest, ...report });
   } else {
@@ -42,16 +42,7 @@ async function pullIfRemote(image: string, options: VerifyCommandOptions, env: R
   } catch {
     return undefined; // neither on disk nor a reference: let locateLayoutImage say so
   }
-  const dir = await mkdtemp(join(tmpdir(), "wasmpack-verify-"));
-  const cleanup = () => rm(dir, { recursive: true, force: true });
-  try {
-    const layout = await OciLayout.create(dir);
-    await pullToLayout(reference, layout, { ...(await registryClientOptions(options, env)), tags: ["verify"] });
-    return { located: { layout: dir, tag: "verify" }, cleanup };
-  } catch (error) {
-    await cleanup();
-    throw error;
-  }
+  return pullToTempLayout(reference, options, env, "verify");
 }
 
 function formatCheck(check: VerifyCheck): string {

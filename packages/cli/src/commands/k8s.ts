@@ -7,6 +7,8 @@ export interface K8sCommandOptions extends RegistryFlags {
   push?: string;
   repo?: string;
   runtime?: string;
+  kind?: string;
+  backoffLimit?: string;
   variant?: string;
   name?: string;
   namespace?: string;
@@ -26,12 +28,14 @@ export function registerK8s(program: Command, env: Record<string, string | undef
   addRegistryOptions(
     program
       .command("k8s")
-      .description("print Kubernetes manifests (RuntimeClass, Deployment, Service) that run an image on its Wasm runtime")
+      .description("print Kubernetes manifests (RuntimeClass, Deployment and Service, or Job) that run an image on its Wasm runtime")
       .argument("[image]", "REPO@sha256:… reference, OCI layout (LAYOUT[:TAG]), or a project directory built with wasmpack build", ".")
       .option("--image <ref>", "for a layout or directory: the pushed image, REPO@sha256:… (must be the layout's digest)")
       .option("--repo <repo>", "for a layout or directory: the repository it was pushed to; the layout's digest pins it")
       .option("--push <ref>", "for a layout or directory: push it to REF first, then pin what was pushed")
       .option("--runtime <runtime>", "wasmedge | spin | wasmtime (default: read from a layout; wasmedge for a reference)")
+      .option("--kind <kind>", "deployment (a server: Deployment and Service) | job (a program that runs once: Job) (default: deployment; a program is refused without --kind job)")
+      .option("--backoff-limit <n>", "--kind job: retries after a failed pod (default: 3)")
       .option("--variant <variant>", "module.wasm.image/variant on the pod: compat-smart | compat (default: the image's)")
       .option("--name <name>", "object and container name (default: the image title or repository name)")
       .option("--namespace <namespace>", "namespace of the Deployment and Service")

@@ -3,6 +3,7 @@ import { addRegistryOptions, type RegistryFlags } from "./registry-flags.js";
 
 export interface VerifyCommandOptions extends RegistryFlags {
   runtime?: string;
+  kind?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -14,6 +15,7 @@ export function registerVerify(program: Command, env: Record<string, string | un
       .description("check statically that an image will start on its runtime (exit 1 if not)")
       .argument("[image]", "OCI layout (LAYOUT[:TAG]), a project directory built with wasmpack build, or a registry reference", ".")
       .option("--runtime <runtime>", "check against wasmedge | spin | wasmtime (default: the runtime the image is built for)")
+      .option("--kind <kind>", "how it will run: deployment (fails a program that exits) | job (fails a server) (default: a program only warns)")
       .option("--json", "print the report as one JSON object on stdout")
       .option("-q, --quiet", "print only failures and errors"),
   ).action(async (image: string, options: VerifyCommandOptions) => (await import("../actions/verify.js")).verify(image, options, env));
