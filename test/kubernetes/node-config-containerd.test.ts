@@ -125,7 +125,27 @@ describe("what node-config no longer prints is what containerd refuses", () => {
     expect(result.stderr).toContain("toml: table io.containerd.cri.v1.images already exists");
   });
 
-  it.skipIf(!binaries["1.7.35"])("1.7: the same tables as a drop-in would replace the node's whole CRI table (its SystemdCgroup = true is lost)", async () => {
+  it.skipIf(!binaries["2.1.9"])("2.0–2.2: a version = 2 config.toml loses its CRI settings to the drop-in unless migrated first, as the note says", async () => {
+    const binary = binaries["2.1.9"]!;
+    const config = nodeConfig({ runtime: "spin", containerdVersion: "2.1" });
+    expect(config.notes.join("\n")).toContain("containerd config migrate");
+    expect(config.sections[0]!.text).toContain("must be migrated first (containerd config migrate)");
+    const root = await tempDir();
+    const v2 = `version = 2\nimports = ["${root}/conf.d/*.toml"]\n\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\n  runtime_type = "io.containerd.runc.v2"\n\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n  SystemdCgroup = true\n`;
+    await writeFile(join(root, "v2.toml"), v2);
+    const migrated = await containerd(binary, ["--config", join(root, "v2.toml"), "config", "migrate"]);
+    expect(migrated.code, migrated.stderr).toBe(0);
+    await writeFile(join(root, "migrated.toml"), migrated.stdout);
+    await mkdir(join(root, "conf.d"));
+    await writeFile(join(root, "conf.d", "wasmpack-spin.toml"), config.sections[0]!.text);
+    for (const [file, systemd] of [["v2.toml", false], ["migrated.toml", true]] as const) {
+      const runtimes = (await dump(binary, join(root, file)))["plugins"]["io.containerd.cri.v1.runtime"]["containerd"]["runtimes"];
+      expect(runtimes["spin"]["runtime_type"], file).toBe("io.containerd.spin.v2");
+      expect(runtimes["runc"]["options"]["SystemdCgroup"], file).toBe(systemd);
+    }
+  });
+
+  it.skipIf(!binaries["1.7.35"])("1.7: the same tables as a drop-in would replace the node's whole CRI table (runc, its default runtime, is gone)", async () => {
     const root = await tempDir();
     const tables = nodeConfig({ runtime: "spin", containerdVersion: "1.7" }).sections.find((s) => s.language === "toml")!.text;
     await mkdir(join(root, "conf.d"));
@@ -135,6 +155,7 @@ describe("what node-config no longer prints is what containerd refuses", () => {
     const merged = await dump(binaries["1.7.35"]!, join(root, "config.toml"));
     const runtimes = merged["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["runtimes"];
     expect(runtimes["spin"]["runtime_type"]).toBe("io.containerd.spin.v2");
-    expect(runtimes["runc"]["options"]["SystemdCgroup"]).toBe(false);
+    expect(Object.keys(runtimes)).toEqual(["spin"]);
+    expect(merged["plugins"]["io.containerd.grpc.v1.cri"]["containerd"]["default_runtime_name"]).toBe("runc");
   });
 });

@@ -27,8 +27,9 @@ export function containerdDropInPath(runtime: ClusterRuntime): string {
  * `mergeConfig`: mergo deep-merges the `plugins` maps), so tables the main file already has, such
  * as 2.3's `[plugins."io.containerd.cri.v1.images"]`, take the drop-in's keys without anyone
  * editing them. containerd 1.7 replaces a whole plugin table with the imported file's
- * (`to.Plugins[k] = v`), which would drop every CRI setting of the main file: there the tables
- * go into config.toml itself, where none of them exists yet.
+ * (`to.Plugins[k] = v`), which would drop every CRI setting of the main file, even the runc
+ * runtime its default_runtime_name names: there the tables go into config.toml itself, where
+ * none of them exists yet.
  */
 export function usesDropIn(version: ContainerdVersion): boolean {
   return version.major === 2;
@@ -88,8 +89,22 @@ export function containerdConfig(input: { runtime: ClusterRuntime; version: Cont
     });
   }
   const head = [`# ${where}`];
-  if (dropIn) head.push("# each imported file carries its own version: 3 is what 2.0–2.2 write; 2.3 (version 4) migrates it on load", `version = ${fileVersion}`);
+  if (dropIn) {
+    head.push("# each imported file carries its own version: 3 is what 2.0–2.2 write; 2.3 (version 4) migrates it on load");
+    if (needsMigratedMainConfig(version)) head.push("# 2.0–2.2 migrate only after merging: a config.toml still at version = 2 must be migrated first (containerd config migrate)");
+    head.push(`version = ${fileVersion}`);
+  }
   return `${head.join("\n")}\n\n${tomlSnippet(tables)}`;
+}
+
+/**
+ * containerd 2.0–2.2 merge every file first and migrate the result once, by the version the
+ * merge ends with: the drop-in's 3 wins over a main file's 2, whose `io.containerd.grpc.v1.cri`
+ * tables are then never migrated and drop out (2.1.9's `config dump` warns "Ignoring unknown key").
+ * 2.3 migrates each file on its own.
+ */
+export function needsMigratedMainConfig(version: ContainerdVersion): boolean {
+  return usesDropIn(version) && !needsLocalImagePull(version);
 }
 
 /** The main config's `imports` line that makes containerd read the drop-in. */

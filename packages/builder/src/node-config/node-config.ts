@@ -2,7 +2,7 @@ import { WasmpackError } from "@wasmpack/registry/errors";
 import { defaultNodeSelector, SHIM_HANDLERS, type ClusterRuntime } from "../kubernetes/cluster-runtime.js";
 import { runtimeClass } from "../kubernetes/runtime-class.js";
 import { toYaml } from "../kubernetes/to-yaml.js";
-import { CONTAINERD_CRUN_HANDLER, CONTAINERD_DROP_IN_DIR, containerdConfig, containerdDropInPath, containerdImportsLine, usesDropIn } from "./containerd-config.js";
+import { CONTAINERD_CRUN_HANDLER, CONTAINERD_DROP_IN_DIR, containerdConfig, containerdDropInPath, containerdImportsLine, needsMigratedMainConfig, usesDropIn } from "./containerd-config.js";
 import { DEFAULT_CONTAINERD_VERSION, formatContainerdVersion, needsLocalImagePull, parseContainerdVersion } from "./containerd-version.js";
 import { CRIO_CRUN_HANDLER, CRIO_DROP_IN, crioAnnotationConfig, crioPlatformConfig, crunWasmLinkCommand, shellWord } from "./crio-config.js";
 
@@ -89,6 +89,12 @@ export function nodeConfig(options: NodeConfigOptions): NodeConfig {
     notes.push(`crun must be built with WasmEdge: ${crunPath} --version lists +WASM:wasmedge`);
   } else {
     notes.push(`install ${SHIM_HANDLERS[runtime].binary} on the node, in containerd's PATH; wasmpack k8s writes the RuntimeClass ${SHIM_HANDLERS[runtime].handler}`);
+  }
+  if (needsMigratedMainConfig(version)) {
+    notes.push(
+      `containerd ${formatContainerdVersion(version)} merges imported files before it migrates them: if /etc/containerd/config.toml still says version = 2, ` +
+        "replace it with the output of containerd config migrate (before adding the drop-in), or its CRI settings stop applying",
+    );
   }
   if (rootfsImages && !needsLocalImagePull(version)) {
     notes.push("containerd 2.3 and later also need use_local_image_pull = true for rootfs-layout images (wasmpack node-config --containerd-version 2.3)");
