@@ -11,3 +11,7 @@ declare module "undici/lib/api/index.js" {
   const api: unknown;
   export default api;
 }
+declare module "undici/lib/dispatcher/dispatcher.js" {
+  const Dispatcher: { prototype: object };
+  export default Dispatcher;
+}

@@ -8,6 +8,11 @@ import type * as Undici from "undici";
 import AgentClass from "undici/lib/dispatcher/agent.js";
 import EnvHttpProxyAgentClass from "undici/lib/dispatcher/env-http-proxy-agent.js";
 import api from "undici/lib/api/index.js";
+import DispatcherClass from "undici/lib/dispatcher/dispatcher.js";
+
+// undici's index gives every Dispatcher its API methods, and its ProxyAgent relies on them
+// (`client.connect()` opens the CONNECT tunnel): without this, every push through HTTP_PROXY fails.
+Object.assign(DispatcherClass.prototype, api);
 
 export const Agent = AgentClass as typeof Undici.Agent;
 export const EnvHttpProxyAgent = EnvHttpProxyAgentClass as typeof Undici.EnvHttpProxyAgent;
