@@ -15,6 +15,18 @@ import { importFromBuilder } from "../support/builder-deps.js";
 
 export const TAG = "test";
 
+/** A one-component Spin app (a Wagi HTTP route) whose component is at `source`. */
+export const spinToml = (source: string, extra = "") => `spin_manifest_version = 2
+[application]
+name = "hello"
+[[trigger.http]]
+route = "/..."
+component = "hello"
+executor = { type = "wagi" }
+[component.hello]
+source = "${source}"
+${extra}`;
+
 function settings(overrides: Partial<BuildSettings> = {}): BuildSettings {
   return {
     runtime: "wasmedge",

@@ -7,7 +7,7 @@ import { imageContentsFromLayout, imageContentsFromPlan, imageServing, verifyIma
 import { EXAMPLE, buildJson } from "../support/build.js";
 import { tempDir } from "../support/temp.js";
 import { wat } from "../../packages/builder/test/support/wat.js";
-import { TAG, commandComponent, compatPlan, httpProxyComponent, socketCommandComponent, spinPlan, wasmFile, writeLayout, writeWasmArtifact } from "./corpus.js";
+import { TAG, commandComponent, compatPlan, httpProxyComponent, socketCommandComponent, spinPlan, spinToml, wasmFile, writeLayout, writeWasmArtifact } from "./corpus.js";
 
 let dir: string;
 let wasmedgeHttp: Uint8Array; // imports sock_open, sock_bind, sock_listen, sock_accept
@@ -24,16 +24,6 @@ beforeAll(async () => {
 });
 
 const compat = async (name: string, bytes: Uint8Array) => imageContentsFromPlan(compatPlan(name, await wasmFile(dir, `${name}.wasm`, bytes)));
-const SPIN_TOML = `spin_manifest_version = 2
-[application]
-name = "hello"
-[[trigger.http]]
-route = "/..."
-component = "hello"
-executor = { type = "wagi" }
-[component.hello]
-source = "hello.wasm"
-`;
 
 async function serves(image: ImageContents, runtime?: ClusterRuntime, kind?: WorkloadKind): Promise<{ report: VerifyReport; check: VerifyCheck | undefined }> {
   const report = await verifyImage(image, { ...(runtime ? { runtime } : {}), ...(kind ? { kind } : {}) });
@@ -97,7 +87,7 @@ describe("verify: serves", () => {
   });
 
   it("Spin: a Spin app is served by containerd-shim-spin, whatever its module (here a Wagi CGI program)", async () => {
-    const image = imageContentsFromPlan(spinPlan(SPIN_TOML, [{ sourcePath: "hello.wasm", ...(await wasmFile(dir, "spin-app.wasm", spinHello)) }]));
+    const image = imageContentsFromPlan(spinPlan(spinToml("hello.wasm"), [{ sourcePath: "hello.wasm", ...(await wasmFile(dir, "spin-app.wasm", spinHello)) }]));
     const { report, check } = await serves(image, "spin", "deployment");
     expect(report.ok).toBe(true);
     expect(check?.reason).toBe("a Spin app: containerd-shim-spin runs its triggers and serves HTTP on :80");

@@ -9,18 +9,8 @@ import { EXAMPLE, buildJson } from "../support/build.js";
 import { lastLine, runWasmpack } from "../support/cli.js";
 import { tempDir } from "../support/temp.js";
 import { wat } from "../../packages/builder/test/support/wat.js";
-import { TAG, commandComponent, compatPlan, component, httpProxyComponent, spinPlan, wasmFile, writeLayout } from "./corpus.js";
+import { TAG, commandComponent, compatPlan, component, httpProxyComponent, spinPlan, spinToml, wasmFile, writeLayout } from "./corpus.js";
 
-const SPIN_TOML = (source: string, extra = "") => `spin_manifest_version = 2
-[application]
-name = "hello"
-[[trigger.http]]
-route = "/..."
-component = "hello"
-executor = { type = "wagi" }
-[component.hello]
-source = "${source}"
-${extra}`;
 
 let dir: string;
 let wasmedgeHttp: Uint8Array; // the example: imports WasmEdge's socket extension
@@ -59,7 +49,7 @@ const BAD_IMAGES: BadImage[] = [
   },
   {
     what: "missing spin source",
-    make: async (name) => fromPlan(name, spinPlan(SPIN_TOML("hello.wasm"), [{ sourcePath: "target/hello.wasm", ...(await wasmFile(dir, `${name}.wasm`, spinHello)) }])),
+    make: async (name) => fromPlan(name, spinPlan(spinToml("hello.wasm"), [{ sourcePath: "target/hello.wasm", ...(await wasmFile(dir, `${name}.wasm`, spinHello)) }])),
     check: "source hello",
     reason: /component hello source \/hello\.wasm is not in the image/,
   },
@@ -72,7 +62,7 @@ const BAD_IMAGES: BadImage[] = [
   },
   {
     what: "WasmEdge socket imports in a Spin component",
-    make: async (name) => fromPlan(name, spinPlan(SPIN_TOML("hello.wasm"), [{ sourcePath: "hello.wasm", ...(await wasmFile(dir, `${name}.wasm`, wasmedgeHttp)) }])),
+    make: async (name) => fromPlan(name, spinPlan(spinToml("hello.wasm"), [{ sourcePath: "hello.wasm", ...(await wasmFile(dir, `${name}.wasm`, wasmedgeHttp)) }])),
     check: "imports /hello.wasm",
     reason: /imports WasmEdge's socket extension .*containerd-shim-spin has standard WASI preview 1 only/,
   },
@@ -146,26 +136,26 @@ const BAD_IMAGES: BadImage[] = [
   },
   {
     what: "a spin.toml containerd-shim-spin refuses",
-    make: async (name) => fromPlan(name, spinPlan(SPIN_TOML("hello.wasm", 'exclude_files = ["*.bak"]'), [{ sourcePath: "hello.wasm", ...(await wasmFile(dir, `${name}.wasm`, spinHello)) }])),
+    make: async (name) => fromPlan(name, spinPlan(spinToml("hello.wasm", 'exclude_files = ["*.bak"]'), [{ sourcePath: "hello.wasm", ...(await wasmFile(dir, `${name}.wasm`, spinHello)) }])),
     check: "spin.toml",
     reason: /\/spin\.toml: component\.hello\.exclude_files is not supported by containerd-shim-spin's direct mounts/,
   },
   {
     what: "a spin.toml that is not TOML",
-    make: async (name) => fromPlan(name, spinPlan(`${SPIN_TOML("hello.wasm")}\n[component.hello\n`, [{ sourcePath: "hello.wasm", ...(await wasmFile(dir, `${name}.wasm`, spinHello)) }])),
+    make: async (name) => fromPlan(name, spinPlan(`${spinToml("hello.wasm")}\n[component.hello\n`, [{ sourcePath: "hello.wasm", ...(await wasmFile(dir, `${name}.wasm`, spinHello)) }])),
     check: "spin.toml",
     reason: /^\/spin\.toml: invalid TOML at line 11, column \d+: /,
   },
   {
     what: "a missing files directory",
-    make: async (name) => fromPlan(name, spinPlan(SPIN_TOML("hello.wasm", 'files = ["static"]'), [{ sourcePath: "hello.wasm", ...(await wasmFile(dir, `${name}.wasm`, spinHello)) }])),
+    make: async (name) => fromPlan(name, spinPlan(spinToml("hello.wasm", 'files = ["static"]'), [{ sourcePath: "hello.wasm", ...(await wasmFile(dir, `${name}.wasm`, spinHello)) }])),
     check: "files hello",
     reason: /mounted directory \/static not in the image/,
   },
   {
     what: "a spin.toml image under WasmEdge",
     runtime: "wasmedge",
-    make: async (name) => fromPlan(name, spinPlan(SPIN_TOML("hello.wasm"), [{ sourcePath: "hello.wasm", ...(await wasmFile(dir, `${name}.wasm`, spinHello)) }])),
+    make: async (name) => fromPlan(name, spinPlan(spinToml("hello.wasm"), [{ sourcePath: "hello.wasm", ...(await wasmFile(dir, `${name}.wasm`, spinHello)) }])),
     check: ["image", "annotation"],
     reason: /a spin\.toml image runs on containerd-shim-spin \(--runtime spin\)/,
   },
@@ -218,7 +208,7 @@ describe("verify: images that will start", () => {
   it("passes a wasi:http component and a command component on wasmtime, and a component on Spin", async () => {
     const http = await writeLayout(join(dir, "ok-http"), compatPlan("proxy", await wasmFile(dir, "ok-http.wasm", await httpProxyComponent())));
     const command = await writeLayout(join(dir, "ok-command"), compatPlan("hello", await wasmFile(dir, "ok-command.wasm", await commandComponent(spinHello))));
-    const spin = await writeLayout(join(dir, "ok-spin-component"), spinPlan(SPIN_TOML("hello.wasm"), [{ sourcePath: "hello.wasm", ...(await wasmFile(dir, "ok-spin.wasm", await httpProxyComponent())) }]));
+    const spin = await writeLayout(join(dir, "ok-spin-component"), spinPlan(spinToml("hello.wasm"), [{ sourcePath: "hello.wasm", ...(await wasmFile(dir, "ok-spin.wasm", await httpProxyComponent())) }]));
     for (const [layout, runtime] of [[http, "wasmtime"], [command, "wasmtime"], [spin, "spin"]] as const) {
       const report = await verifyImage(await imageContentsFromLayout(layout, TAG), { runtime });
       expect(failures(report)).toEqual([]);
