@@ -10,12 +10,15 @@ import { registerK8s } from "./commands/k8s.js";
 import { registerNodeConfig } from "./commands/node-config.js";
 import { registerVerify } from "./commands/verify.js";
 import { EXIT_CODES } from "./exit-codes.js";
+import { useBaselineWasm } from "./baseline-wasm.js";
+import packageJson from "../package.json" with { type: "json" };
 
 /** Runs the CLI and returns the exit code; only `bin.ts` exits. */
 export async function main(argv: readonly string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   const program = new Command("wasmpack")
     .description("Ship Rust services as WebAssembly OCI images to Kubernetes, without Docker")
-    .version("0.1.0")
+    .version(packageJson.version)
+    .hook("preAction", useBaselineWasm)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`wasmpack: ${text.trim().replace(/^error: /, "")} (see wasmpack --help)\n`) });
   registerBuild(program, env);
