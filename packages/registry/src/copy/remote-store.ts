@@ -42,7 +42,9 @@ export function remoteSource(repository: RemoteRepository, options: RemoteSource
       const url = repository.url(`blobs/${descriptor.digest}`);
       return {
         async open(start, end) {
-          const download = await repository.fetchBlob(descriptor.digest, start, call);
+          // Sent once: every reader retries the whole step around it (layoutTarget's download,
+          // uploadBlob's session), so a transport retry here would multiply the two budgets.
+          const download = await repository.fetchBlob(descriptor.digest, start, { ...call, retry: false });
           return blobSlice(download, descriptor, { name, url, verify }, start, end);
         },
       };

@@ -22,10 +22,12 @@ export interface BlobDownload {
 /**
  * `GET /v2/<name>/blobs/<digest>`, from `offset` with a `Range` request when asked. Registries
  * often redirect to blob storage; the transport follows without the registry's credentials.
+ * With `retry: false` it is sent once: the caller retries the whole download (`remoteSource`).
  */
-export async function getBlob(http: RepositoryHttp, digest: Digest, offset = 0, options?: CallOptions): Promise<BlobDownload> {
+export async function getBlob(http: RepositoryHttp, digest: Digest, offset = 0, options?: CallOptions & { retry?: boolean }): Promise<BlobDownload> {
   const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
-  const response = await http.send({ method: "GET", url: http.url(`blobs/${digest}`), headers, ...signalOf(options) });
+  const once = options?.retry === false ? { retry: false } : {};
+  const response = await http.send({ method: "GET", url: http.url(`blobs/${digest}`), headers, ...once, ...signalOf(options) });
   if (response.status !== 200 && response.status !== 206) throw await http.fail(response, "GET", `blob ${digest}`, "blob");
   const length = header(response, "content-length");
   return { body: response.body, start: response.status === 206 ? offset : 0, length: length === undefined ? undefined : Number(length) };

@@ -1,5 +1,6 @@
+import { STATUS_CODES } from "node:http";
 import { WasmpackError } from "../errors.js";
-import type { Reference } from "../oci/index.js";
+import { formatRepository, type Reference } from "../oci/index.js";
 import { Authenticator } from "./auth.js";
 import { BlobLocations } from "./blob-locations.js";
 import type { CredentialProvider } from "./credentials.js";
@@ -9,6 +10,9 @@ import { RemoteRepository } from "./repository.js";
 import { RepositoryHttp, signalOf, type CallOptions } from "./repository-http.js";
 import type { RetryOptions } from "./retry-policy.js";
 import { HttpTransport, type TransportOptions } from "./transport.js";
+
+/** The code of a ping the registry answered with 5xx: reachable, but failing. */
+const UNAVAILABLE = "REGISTRY_UNAVAILABLE";
 
 /** Options of a `RegistryClient`; see `TransportOptions` for timeouts, retries and proxies. */
 export interface RegistryClientOptions extends TransportOptions {
@@ -46,7 +50,14 @@ export class RegistryClient {
   repository(reference: Reference, operation: "pull" | "push" = "pull", options: { closesClient?: boolean } = {}): RemoteRepository {
     const http = new RepositoryHttp(reference, operation, this.origin(reference.registry), this.#auth, this.#transport);
     const close = options.closesClient ? () => this.close() : async () => {};
-    return new RemoteRepository(http, (call) => this.ping(reference.registry, call), close);
+    const lead = `${operation === "push" ? "push to" : "pull from"} ${formatRepository(reference)}`;
+    const ping = (call?: CallOptions) =>
+      this.ping(reference.registry, call).catch((error: unknown) => {
+        // The shared ping names the registry only; the repository's own call says what was being done.
+        if (error instanceof WasmpackError && error.code === UNAVAILABLE) throw new WasmpackError(error.kind, error.code, `${lead}: ${error.message}`, { cause: error });
+        throw error;
+      });
+    return new RemoteRepository(http, ping, close);
   }
 
   /** The retry settings, for steps that retry as a whole (uploads, downloads). */
@@ -96,6 +107,15 @@ export class RegistryClient {
     await response.body.dump().catch(() => undefined);
     if (response.status === 200) return;
     if (response.status === 401 && this.#auth.learn(registry, response)) return;
+    if (response.status >= 500) {
+      // Something answered: the name is right, the registry is failing (a wrong name fails to connect: a network error).
+      const tries = response.attempts > 1 ? "every attempt" : "the attempt";
+      throw new WasmpackError(
+        "registry",
+        UNAVAILABLE,
+        `the registry answered HTTP ${response.status}${STATUS_CODES[response.status] ? ` ${STATUS_CODES[response.status]}` : ""} to ${tries} (${response.attempts} ${response.attempts === 1 ? "try" : "tries"}, GET ${redactUrl(url)}): it is reachable but failing; try again later`,
+      );
+    }
     throw new WasmpackError(
       "registry",
       "NOT_A_REGISTRY",

@@ -54,7 +54,7 @@ export function networkError(cause: unknown, method: string, url: URL, attempts:
     return fail("PROXY_FAILED", `the proxy at ${dialled} could not be reached on the way to ${host}`, "check HTTP_PROXY, HTTPS_PROXY and NO_PROXY");
   }
   if (code === "ECONNREFUSED") {
-    return fail("CONNECTION_REFUSED", `${host} refused the connection`, "check that the registry is running and the port is right");
+    return fail("CONNECTION_REFUSED", `${host} refused the connection`, "check the registry name, that the registry is running and that the port is right");
   }
   if (isTlsCode(code)) {
     return fail(

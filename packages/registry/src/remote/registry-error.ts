@@ -32,12 +32,21 @@ export class RegistryError extends WasmpackError {
   readonly method: HttpMethod;
   readonly url: string;
   readonly retryAfterMs: number | undefined;
+  readonly #describe: ((attempts: number) => Description) | undefined;
 
   constructor(
     kind: ErrorKind,
     code: string,
     message: string,
-    fields: { status: number; errors: readonly RegistryErrorDetail[]; method: HttpMethod; url: string; retryAfterMs?: number },
+    fields: {
+      status: number;
+      errors: readonly RegistryErrorDetail[];
+      method: HttpMethod;
+      url: string;
+      retryAfterMs?: number;
+      /** The message again for another count of attempts (`afterAttempts`). */
+      describe?: (attempts: number) => Description;
+    },
   ) {
     super(kind, code, message);
     this.status = fields.status;
@@ -45,6 +54,18 @@ export class RegistryError extends WasmpackError {
     this.method = fields.method;
     this.url = fields.url;
     this.retryAfterMs = fields.retryAfterMs;
+    this.#describe = fields.describe;
+  }
+
+  /**
+   * The same error, its message counting `attempts`: for a step retried as a whole (a blob
+   * download), whose requests are each sent once, so the response knows of one attempt only.
+   */
+  afterAttempts(attempts: number): RegistryError {
+    if (!this.#describe) return this;
+    const { message } = this.#describe(attempts);
+    const { status, errors, method, url, retryAfterMs } = this;
+    return new RegistryError(this.kind, this.code, message, { status, errors, method, url, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}), describe: this.#describe });
   }
 }
 
@@ -61,13 +82,15 @@ export async function errorFromResponse(
   const errors = parseErrorBody(text);
   const challenge = bearerChallenge(parseChallenges(response.headers["www-authenticate"]));
   const retryAfterMs = parseRetryAfter(header(response, "retry-after"), maxRetryAfterMs);
-  const { kind, code, message } = describe(response.status, errors, challenge?.error, context, response.attempts);
+  const again = (attempts: number) => describe(response.status, errors, challenge?.error, context, attempts);
+  const { kind, code, message } = again(response.attempts);
   return new RegistryError(kind, code, message, {
     status: response.status,
     errors,
     method,
     url: redactUrl(response.url),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    describe: again,
   });
 }
 

@@ -41,8 +41,11 @@ export class RemoteRepository {
     return headBlob(this.#http, digest, options);
   }
 
-  /** `GET` blob as a stream, from `offset` when the registry supports ranges. Not verified: see `copy`. */
-  fetchBlob(digest: Digest, offset = 0, options?: CallOptions): Promise<BlobDownload> {
+  /**
+   * `GET` blob as a stream, from `offset` when the registry supports ranges. Not verified: see `copy`.
+   * `retry: false` sends it once, for a caller that retries the whole download itself.
+   */
+  fetchBlob(digest: Digest, offset = 0, options?: CallOptions & { retry?: boolean }): Promise<BlobDownload> {
     return getBlob(this.#http, digest, offset, options);
   }
 

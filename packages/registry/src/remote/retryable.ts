@@ -36,7 +36,9 @@ export interface StepRetryOptions {
  * else the backoff.
  */
 export async function pauseBeforeRetry(error: unknown, attempt: number, options: StepRetryOptions): Promise<void> {
-  if (!isRetryableFailure(error) || attempt >= options.retry.attempts) throw error;
+  if (!isRetryableFailure(error)) throw error;
+  // The last failure of several says how many attempts the step made.
+  if (attempt >= options.retry.attempts) throw attempt > 1 && error instanceof RegistryError ? error.afterAttempts(attempt) : error;
   const delayMs = requestedDelay(error) ?? backoffDelay(options.retry, attempt);
   options.onRetry?.({ ...options.subject(error), attempt, delayMs, reason: error instanceof Error ? error.message : String(error) });
   await sleep(delayMs, options.signal);
