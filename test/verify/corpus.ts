@@ -4,9 +4,11 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { OciLayout } from "@wasmpack/registry/layout";
-import { epochToRfc3339, sha256 } from "@wasmpack/registry/oci";
+import { MediaType, encodeJson, epochToRfc3339, sha256 } from "@wasmpack/registry/oci";
 import { assembleManifest } from "../../packages/builder/src/image/assemble-manifest.js";
-import { planWasmArtifact } from "../../packages/builder/src/formats/wasm-artifact.js";
+import { planWasmArtifact, type WasmArtifactConfig } from "../../packages/builder/src/formats/wasm-artifact.js";
+import { decodeComponentWorld } from "../../packages/builder/src/wasm/component-world.js";
+import { wasmKind } from "../../packages/builder/src/wasm/wasm-header.js";
 import { planCompatImage } from "../../packages/builder/src/image/compat-image.js";
 import { rootfsManifestPlan, type ImagePlan } from "../../packages/builder/src/image/image-plan.js";
 import { planSpinLayoutImage } from "../../packages/builder/src/image/spin-layout-image.js";
@@ -66,12 +68,22 @@ export async function writeLayout(dir: string, plan: ImagePlan): Promise<string>
 
 /**
  * A CNCF Wasm artifact (one `application/wasm` layer) holding `bytes`, written as `wasmpack build
- * --format wasm-artifact` writes it, tagged TAG. The config's WIT world is left out: verify reads
- * the layer itself.
+ * --format wasm-artifact` writes it, tagged TAG: a component's config lists its decoded WIT world.
+ * `config` edits the config first (a mislabelled artifact, as other tools push them).
  */
-export async function writeWasmArtifact(dir: string, name: string, bytes: Uint8Array): Promise<string> {
+export async function writeWasmArtifact(
+  dir: string,
+  name: string,
+  bytes: Uint8Array,
+  options: { config?: (config: WasmArtifactConfig) => Record<string, unknown> } = {},
+): Promise<string> {
   const file = await wasmFile(dir, `${name}-artifact.wasm`, bytes);
-  const plan = planWasmArtifact({ name, wasm: { ...file, digest: sha256(bytes) }, created: epochToRfc3339(0), annotations: {} });
+  const world = wasmKind(bytes) === "component" ? await decodeComponentWorld(bytes, name) : undefined;
+  const plan = planWasmArtifact({ name, wasm: { ...file, digest: sha256(bytes) }, ...(world ? { world } : {}), created: epochToRfc3339(0), annotations: {} });
+  if (options.config && plan.config.kind === "encoded") {
+    const config = JSON.parse(new TextDecoder().decode(plan.config.blob.bytes)) as WasmArtifactConfig;
+    plan.config = { kind: "encoded", blob: encodeJson(MediaType.WasmConfig, options.config(config)) };
+  }
   const layout = await OciLayout.create(join(dir, `${name}-artifact`));
   const image = await assembleManifest(plan, layout);
   await layout.tag(TAG, image.manifest);

@@ -80,7 +80,7 @@ describe("verify: serves", () => {
     const program = await imageContentsFromLayout(await writeWasmArtifact(dir, "hello", await commandComponent(spinHello)), TAG);
     const report = await verifyImage(program);
     expect([report.kind, report.runtime]).toEqual(["wasm-artifact", "wasmtime"]);
-    expect(report.checks.map((c) => c.name)).toEqual(["image", "annotation", "platform", "wasm layer hello.wasm", "imports layer hello.wasm", "serves"]);
+    expect(report.checks.map((c) => c.name)).toEqual(["image", "annotation", "platform", "wasm layer hello.wasm", "imports layer hello.wasm", "config", "serves"]);
     expect(report.serving?.mode).toBe("program");
     const server = await imageContentsFromLayout(await writeWasmArtifact(dir, "proxy", await httpProxyComponent()), TAG);
     expect((await imageServing(server)).mode).toBe("server");

@@ -9,7 +9,7 @@ import { EXAMPLE, buildJson } from "../support/build.js";
 import { lastLine, runWasmpack } from "../support/cli.js";
 import { tempDir } from "../support/temp.js";
 import { wat } from "../../packages/builder/test/support/wat.js";
-import { TAG, commandComponent, compatPlan, component, httpProxyComponent, spinPlan, spinToml, wasmFile, writeLayout } from "./corpus.js";
+import { TAG, commandComponent, compatPlan, component, httpProxyComponent, spinPlan, spinToml, wasmFile, writeLayout, writeWasmArtifact } from "./corpus.js";
 
 
 let dir: string;
@@ -173,6 +173,37 @@ const BAD_IMAGES: BadImage[] = [
     check: "manifest",
     reason: /the tag names an image index \(1 entries\); containerd .* "no match for platform in manifest"/,
   },
+  {
+    // What `wkg oci push` 0.16.1 writes for a core module (a real run): os wasip2, an empty world.
+    what: "a Wasm artifact of a core module labelled wasip2 with an empty world",
+    make: async (name) => ({
+      layout: await writeWasmArtifact(dir, name, spinHello, { config: (c) => ({ ...c, os: "wasip2", component: { exports: [], imports: [], target: null } }) }),
+    }),
+    check: "config",
+    reason: /^config os is wasip2 but the layer is a core module \(wasip1\); config component is an empty world but the layer is a core module: it must be null$/,
+  },
+  {
+    what: "a Wasm artifact of a component labelled wasip1",
+    make: async (name) => ({ layout: await writeWasmArtifact(dir, name, await commandComponent(spinHello), { config: (c) => ({ ...c, os: "wasip1" }) }) }),
+    check: "config",
+    reason: /^config os is wasip1 but the layer is a component \(wasip2\)$/,
+  },
+  {
+    what: "a Wasm artifact whose config lists an export the component lacks",
+    make: async (name) => ({
+      layout: await writeWasmArtifact(dir, name, await commandComponent(spinHello), {
+        config: (c) => ({ ...c, component: { ...c.component!, exports: ["wasi:http/incoming-handler@0.2.0"] } }),
+      }),
+    }),
+    check: "config",
+    reason: /^config component\.exports lists wasi:http\/incoming-handler@0\.2\.0 that the component does not export; config component\.exports omits wasi:cli\/run@0\.2\.\d+, which the component exports$/,
+  },
+  {
+    what: "a Wasm artifact whose config layerDigests are not its layers",
+    make: async (name) => ({ layout: await writeWasmArtifact(dir, name, spinHello, { config: (c) => ({ ...c, layerDigests: [`sha256:${"0".repeat(64)}`] }) }) }),
+    check: "config",
+    reason: /^config layerDigests \["sha256:0{64}"\] are not the manifest's layer digests \["sha256:[0-9a-f]{64}"\]$/,
+  },
 ];
 
 function failures(report: VerifyReport) {
@@ -215,6 +246,20 @@ describe("verify: images that will start", () => {
     }
   });
 
+  it("passes wasmpack's own Wasm artifacts of spin-hello, core module (wasip1) and component (wasip2), with their config agreeing", async () => {
+    const env = { env: { XDG_STATE_HOME: join(dir, "state") } };
+    const module = await buildJson(EXAMPLE("spin-hello"), join(dir, "ok-artifact-module"), ["-q", "--format", "wasm-artifact"], env);
+    const made = await buildJson(EXAMPLE("spin-hello"), join(dir, "ok-artifact-component"), ["-q", "--format", "wasm-artifact", "--component", "command"], env);
+    const reasons: (string | undefined)[] = [];
+    for (const built of [module, made]) {
+      const report = await verifyImage(await imageContentsFromLayout(built.layout, built.tag));
+      expect([report.kind, failures(report)]).toEqual(["wasm-artifact", []]);
+      reasons.push(report.checks.find((c) => c.name === "config")?.reason);
+    }
+    expect(reasons[0]).toBe("os wasip1 for a core module, component null, layerDigests match the manifest");
+    expect(reasons[1]).toMatch(/^os wasip2 for a component, component lists its \d+ import\(s\) and 1 export\(s\), layerDigests match the manifest$/);
+  });
+
   it("passes the WasmEdge example's module in a compat-smart image on WasmEdge, without a warning", async () => {
     const layout = await writeLayout(join(dir, "ok-compat"), compatPlan("server", await wasmFile(dir, "ok-compat.wasm", wasmedgeHttp)));
     const report = await verifyImage(await imageContentsFromLayout(layout, TAG));
@@ -239,6 +284,15 @@ describe("wasmpack verify (CLI) on a bad image", () => {
     expect([report.ok, report.runtime, report.kind]).toEqual([false, "wasmtime", "compat-smart"]);
     expect(report.checks.find((c) => !c.ok)?.name).toBe("imports /server.wasm");
     expect(report.digest).toMatch(/^sha256:/);
+  });
+
+  it("fails a mislabelled Wasm artifact on its config check: wkg's wasip2 core module", async () => {
+    const layout = await writeWasmArtifact(dir, "cli-wkg", spinHello, { config: (c) => ({ ...c, os: "wasip2", component: { exports: [], imports: [], target: null } }) });
+    const result = await runWasmpack(["verify", `${layout}:${TAG}`]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/^FAIL {2}config: config os is wasip2 but the layer is a core module \(wasip1\); /m);
+    expect(result.stdout).toMatch(/^ok {4}wasm layer cli-wkg\.wasm: valid core module/m);
+    expect(lastLine(result.stderr)).toMatch(/^wasmpack: .*cli-wkg-artifact:test will not start on wasmtime: config: config os is wasip2 /);
   });
 
   it("treats a bad --runtime and a path that is no image as usage errors", async () => {

@@ -30,6 +30,10 @@ export interface ImageContents {
    */
   wasmLayers?: (ImageFileEntry & { digest: string; title?: string })[];
   configMediaType?: string;
+  /** The parsed `application/vnd.wasm.config.v0+json` config of a CNCF Wasm artifact, checked against its layer. */
+  wasmConfig?: Record<string, unknown>;
+  /** The manifest's layer digests, in order (read from a layout; a plan has none yet). */
+  layerDigests?: string[];
   /** Set when the tag named an image index; the contents are then those of the entry picked from it. */
   index?: { manifests: number };
 }

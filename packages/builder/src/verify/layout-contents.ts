@@ -63,6 +63,8 @@ export async function openLayoutImage(dir: string, tag?: string): Promise<Layout
     layerMediaTypes: manifest.layers.map((l) => l.mediaType),
     ...wasmLayersOf(layout, manifest.layers),
     configMediaType: manifest.config.mediaType,
+    ...(manifest.config.mediaType === MediaType.WasmConfig ? { wasmConfig: config } : {}),
+    layerDigests: manifest.layers.map((l) => l.digest),
     ...(index ? { index } : {}),
   };
   return { layout: dir, digest: top.digest, manifest, config, kind: classifyImage(manifest, config, rootfs.files), contents };

@@ -16,11 +16,11 @@ const RUNTIME_NAMES: Record<ClusterRuntime, string> = {
  * on the runtime: it parses, it is a kind the runtime runs (WasmEdge: core modules; Spin:
  * modules, which it componentizes, and components; wasmtime: both), its imports are ones the
  * runtime provides, and it has the export the runtime calls. Also says whether it can serve
- * (`wasmServing`), from the same single parse.
+ * (`wasmServing`), from the same single parse, which it returns for other checks of the same wasm.
  */
-export async function moduleChecks(where: string, file: ImageFileEntry, runtime: ClusterRuntime, exportName = "_start"): Promise<{ checks: VerifyCheck[]; serving: Serving }> {
+export async function moduleChecks(where: string, file: ImageFileEntry, runtime: ClusterRuntime, exportName = "_start"): Promise<{ checks: VerifyCheck[]; serving: Serving; inspection: WasmInspection }> {
   const inspection = await inspectWasm(await file.read());
-  return { checks: inspectionChecks(where, file.size, inspection, runtime, exportName), serving: wasmServing(inspection) };
+  return { checks: inspectionChecks(where, file.size, inspection, runtime, exportName), serving: wasmServing(inspection), inspection };
 }
 
 function inspectionChecks(where: string, size: number, inspection: WasmInspection, runtime: ClusterRuntime, exportName: string): VerifyCheck[] {

@@ -1,4 +1,5 @@
 import type { ClusterRuntime } from "../kubernetes/cluster-runtime.js";
+import { artifactConfigCheck } from "./artifact-config-check.js";
 import { classifyContents, type ImageKind } from "./classify-image.js";
 import { compatEntrypointChecks, spinEntrypointCheck } from "./entrypoint-checks.js";
 import type { ImageContents } from "./image-contents.js";
@@ -72,7 +73,9 @@ async function imageModuleChecks(image: ImageContents, kind: ImageKind, runtime:
     // runwasi and the Spin shim run exactly one raw wasm layer (formats.md §3, §5(b)).
     const layer = layers[0]!;
     const module = await moduleChecks(`layer ${layer.title ?? layer.digest}`, layer, runtime);
-    return { checks: module.checks, serving: module.serving };
+    // The CNCF artifact's config says what the layer is; tools route by it, so it must agree.
+    const config = image.wasmConfig ? [artifactConfigCheck(image.wasmConfig, image.layerDigests ?? [layer.digest], module.inspection)] : [];
+    return { checks: [...module.checks, ...config], serving: module.serving };
   }
   if (kind === "spin-artifact" || kind === "wasm-artifact") {
     checks.push(warn("modules", `verify reads rootfs images and single wasm layers; the wasm layers of this ${kind} were not checked`));
