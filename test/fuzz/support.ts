@@ -75,6 +75,8 @@ export const HOSTILE_KEYS = ["__proto__", "constructor", "prototype", "toString"
 export const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 4 },
   { arbitrary: fc.constantFrom(null, true, false, 0, -1, 1.5, -0, 1e308, Number.MAX_SAFE_INTEGER + 2, "", "\u0000", "\ud800", [], {}), weight: 3 },
+  // Objects that cannot become strings (`${value}`, String(value), [value].join() throw on them).
+  { arbitrary: fc.constantFrom({ toString: 1 }, { toString: {}, valueOf: {} }, [{ toString: null }]), weight: 2 },
   { arbitrary: fc.string({ unit: "binary", maxLength: 40 }), weight: 2 },
   { arbitrary: fc.dictionary(fc.constantFrom(...HOSTILE_KEYS), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }), weight: 1 },
 );
@@ -121,10 +123,12 @@ export function mutateJson(base: unknown, mutations: readonly JsonMutation[]): u
   for (const m of mutations) {
     const all = slots(doc);
     if (all.length === 0) {
-      doc = m.op === "delete" ? undefined : m.value;
+      doc = m.op === "delete" ? undefined : structuredClone(m.value);
       continue;
     }
     const { parent, key } = all[m.at % all.length]!;
+    // Values from fc.constantFrom are shared between cases: insert copies, never the originals.
+    const value = structuredClone(m.value);
     const current = (parent as Record<string | number, unknown>)[key];
     const set = (v: unknown) => {
       if (Array.isArray(parent)) parent[key as number] = v;
@@ -136,7 +140,7 @@ export function mutateJson(base: unknown, mutations: readonly JsonMutation[]): u
         else delete parent[key as string];
         break;
       case "replace":
-        set(m.value);
+        set(value);
         break;
       case "wrap-array":
         set([current]);
@@ -149,8 +153,8 @@ export function mutateJson(base: unknown, mutations: readonly JsonMutation[]): u
         break;
       case "add-key":
         if (typeof current === "object" && current !== null && !Array.isArray(current)) {
-          Object.defineProperty(current, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
-        } else set(m.value);
+          Object.defineProperty(current, m.key, { value, enumerable: true, writable: true, configurable: true });
+        } else set(value);
         break;
     }
   }
@@ -160,6 +164,12 @@ export function mutateJson(base: unknown, mutations: readonly JsonMutation[]): u
 /** A mutated copy of `base`, as JSON text (Object.defineProperty keeps a `__proto__` key as data). */
 export function mutatedJsonText(base: unknown, maxMutations = 4): fc.Arbitrary<string> {
   return fc.array(jsonMutation, { minLength: 1, maxLength: maxMutations }).map((ms) => JSON.stringify(mutateJson(base, ms)) ?? "");
+}
+
+/** `base` with the value at one slot (any depth) replaced by a hostile value: a wrong type where a reader expects one. */
+export function retypedJsonText(base: unknown): fc.Arbitrary<string> {
+  const count = slots(base).length;
+  return fc.record({ at: fc.nat(count - 1), value: hostileJson }).map(({ at, value }) => JSON.stringify(mutateJson(base, [{ at, op: "replace", value, key: "" }])) ?? "");
 }
 
 /** One byte-level change: truncate, insert, overwrite or delete. */

@@ -78,12 +78,14 @@ export function parseManifest(bytes: Uint8Array, mediaType: string | undefined, 
     const manifests = doc["manifests"];
     if (!Array.isArray(manifests)) throw new WasmpackError("input", "MANIFEST_INVALID", `${where}: index has no manifests array`);
     manifests.forEach((d, i) => checkDescriptor(d, `${where}: manifests[${i}]`));
+    checkAnnotations(doc["annotations"], `${where}: annotations`);
     return { kind: "index", mediaType: type ?? MediaType.ImageIndex, index: doc as unknown as ImageIndex };
   }
   checkDescriptor(doc["config"], `${where}: config`);
   const layers = doc["layers"];
   if (!Array.isArray(layers)) throw new WasmpackError("input", "MANIFEST_INVALID", `${where}: manifest has no layers array`);
   layers.forEach((d, i) => checkDescriptor(d, `${where}: layers[${i}]`));
+  checkAnnotations(doc["annotations"], `${where}: annotations`);
   return { kind: "manifest", mediaType: type ?? MediaType.ImageManifest, manifest: doc as unknown as ImageManifest };
 }
 
@@ -98,6 +100,23 @@ function checkDescriptor(value: unknown, where: string): asserts value is Descri
     value["size"] < 0
   ) {
     throw new WasmpackError("input", "MANIFEST_INVALID", `${where} is not a valid descriptor`);
+  }
+  checkAnnotations(value["annotations"], `${where}.annotations`);
+  const platform = value["platform"];
+  if (
+    platform !== undefined &&
+    platform !== null &&
+    (!isObject(platform) || ["os", "architecture", "variant"].some((k) => platform[k] !== undefined && typeof platform[k] !== "string"))
+  ) {
+    throw new WasmpackError("input", "MANIFEST_INVALID", `${where}.platform is not an object with string os, architecture and variant`);
+  }
+}
+
+/** image-spec annotations: a map of strings (null counts as none, as in Go's decoder), never other values that readers would print. */
+function checkAnnotations(value: unknown, where: string): void {
+  if (value === undefined || value === null) return;
+  if (!isObject(value) || Object.values(value).some((v) => typeof v !== "string")) {
+    throw new WasmpackError("input", "MANIFEST_INVALID", `${where} is not a map of strings`);
   }
 }
 
