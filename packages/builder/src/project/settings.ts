@@ -125,9 +125,13 @@ function metaRecord(metadata: TomlTable, key: string, where: string): Record<str
   return value as Record<string, string>;
 }
 
+const LAST_RFC3339_SECOND = 253_402_300_799;
+
 function parseEpoch(value: string | undefined): number {
   if (value === undefined || value === "") return 0;
   if (!/^\d+$/.test(value)) fail(`SOURCE_DATE_EPOCH ${JSON.stringify(value)} must be a whole number of seconds`);
+  // Image configs carry it as an RFC 3339 time, whose years end at 9999.
+  if (Number(value) > LAST_RFC3339_SECOND) fail(`SOURCE_DATE_EPOCH ${value} is after 9999-12-31T23:59:59Z (${LAST_RFC3339_SECOND}), the last time an image config can record`);
   return Number(value);
 }
 
