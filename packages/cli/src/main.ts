@@ -10,6 +10,7 @@ import { registerK8s } from "./commands/k8s.js";
 import { registerNodeConfig } from "./commands/node-config.js";
 import { registerVerify } from "./commands/verify.js";
 import { EXIT_CODES } from "./exit-codes.js";
+import { Interrupted } from "./actions/interrupt.js";
 import { useBaselineWasm } from "./baseline-wasm.js";
 import packageJson from "../package.json" with { type: "json" };
 
@@ -38,6 +39,10 @@ export async function main(argv: readonly string[], env: Record<string, string |
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help" ? 0 : EXIT_CODES.usage;
+    }
+    if (error instanceof Interrupted) {
+      process.stderr.write(`wasmpack: ${error.message}\n`);
+      return error.exitCode;
     }
     if (isWasmpackError(error)) {
       process.stderr.write(`wasmpack: ${error.message}\n`);

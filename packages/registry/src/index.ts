@@ -7,6 +7,7 @@ export type { RemoteRepository } from "./remote/repository.js";
 export type { CallOptions } from "./remote/repository-http.js";
 export { RegistryError, type RegistryErrorDetail } from "./remote/registry-error.js";
 export type { TransportOptions, RetryEvent } from "./remote/transport.js";
+export { uploadRecordsIn, type UploadRecord, type UploadRecords } from "./remote/upload-records.js";
 export type { RetryOptions } from "./remote/retry-policy.js";
 export { staticCredentials, type Credential, type CredentialProvider } from "./remote/credentials.js";
 export { pushFromLayout, type PushOptions, type PushResult } from "./copy/push.js";

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { RegistryClient, pushFromLayout, type PushResult } from "@wasmpack/registry";
 import { WasmpackError } from "@wasmpack/registry/errors";
 import { OciLayout } from "@wasmpack/registry/layout";
@@ -7,6 +8,7 @@ import type { RegistryFlags } from "../commands/registry-flags.js";
 import { createConsole, formatBytes, type Console } from "./console.js";
 import { loadBuildRecord, saveBuildRecord, type BuildRecord } from "./last-build.js";
 import { locateLayoutImage } from "./locate-image.js";
+import { Interrupted, watchInterrupts } from "./interrupt.js";
 import { createProgressView } from "./progress-view.js";
 import { registryClientOptions } from "./registry-client.js";
 
@@ -52,6 +54,10 @@ export async function pushImages(input: {
   const options = await registryClientOptions(input.flags, input.env);
   const client = new RegistryClient(options);
   const progress = createProgressView({ verb: "pushed", quiet: input.quiet });
+  // Open upload sessions are kept beside the layout, so that a push interrupted (or killed)
+  // half-way through a big layer resumes it the next time.
+  const uploadRecords = join(input.layout.dir, UPLOAD_RECORDS_DIR);
+  const interrupts = watchInterrupts("push");
   // --mount-from names a repository of the target's registry, with or without that registry.
   const mountFrom = input.mountFrom
     ? parseReference(input.mountFrom.startsWith(`${target.registry}/`) ? input.mountFrom : `${target.registry}/${input.mountFrom}`)
@@ -68,16 +74,26 @@ export async function pushImages(input: {
         ...(options.concurrency ? { concurrency: options.concurrency } : {}),
         ...(mountFrom ? { mountFrom } : {}),
         onProgress: progress.onProgress,
+        uploadRecords,
+        stop: interrupts.stop,
+        signal: interrupts.signal,
       });
       const repo = `${target.registry}/${target.repository}`;
       pushed.push({ ref: tags[0] ? `${repo}:${tags[0]}` : repo, pinned: `${repo}@${result.digest}`, ...(image.format ? { format: image.format } : {}), result });
     }
     return pushed;
+  } catch (error) {
+    const signal = interrupts.received();
+    throw signal ? new Interrupted(signal, "push") : error;
   } finally {
+    interrupts.dispose();
     progress.done();
     await client.close();
   }
 }
+
+/** Beside `index.json` in the layout; OCI layout readers ignore entries they do not know. */
+export const UPLOAD_RECORDS_DIR = ".wasmpack-uploads";
 
 function suffixOf(image: BuildRecord["images"][number], primary: BuildRecord["images"][number]): string {
   return image.tag.startsWith(`${primary.tag}-`) ? image.tag.slice(primary.tag.length) : `-${image.format ?? image.tag}`;

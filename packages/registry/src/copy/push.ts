@@ -2,6 +2,7 @@ import { WasmpackError } from "../errors.js";
 import type { OciLayout } from "../layout/oci-layout.js";
 import { isValidTag, type Descriptor, type Digest, type Reference } from "../oci/index.js";
 import type { BlobUploadOptions } from "../remote/blob-upload.js";
+import { uploadRecordsIn } from "../remote/upload-records.js";
 import { copy } from "./copy.js";
 import { layoutSource } from "./layout-store.js";
 import { remoteTarget, type RemoteTargetOptions } from "./remote-store.js";
@@ -14,6 +15,14 @@ export interface PushOptions extends TransferOptions, Pick<BlobUploadOptions, "c
   tags?: readonly string[];
   /** A repository on the target's registry (e.g. the base image's) whose blobs are mounted instead of uploaded. */
   mountFrom?: Reference;
+  /**
+   * A directory where the open sessions of chunked uploads are kept (per registry, repository and
+   * blob), so that a push stopped half-way — by `stop`, `signal` or a killed process — resumes
+   * them the next time instead of sending the blob again. None by default.
+   */
+  uploadRecords?: string;
+  /** Ends the push at the next chunk boundary of each upload, so that the sessions it leaves can be resumed; `signal` cuts at once. */
+  stop?: AbortSignal;
 }
 
 export interface PushResult {
@@ -44,7 +53,8 @@ export async function pushFromLayout(layout: OciLayout, target: Reference, optio
   return withClient(options, async (client) => {
     const repository = client.repository(target, "push");
     await repository.ping({ signal: options.signal });
-    const destination = remoteTarget(repository, client.retry, uploadOptions(options, mountFrom), client.blobLocations);
+    const records = options.uploadRecords ? uploadRecordsIn(options.uploadRecords, target.registry, target.repository) : undefined;
+    const destination = remoteTarget(repository, client.retry, { ...uploadOptions(options, mountFrom), ...(records ? { records } : {}) }, client.blobLocations);
     const result = await copy(layoutSource(layout), destination, root, { tags, concurrency: options.concurrency, onProgress: options.onProgress });
     return { digest: result.digest, descriptor: root, tags, pushed: result.transferred, skipped: result.skipped, mounted: result.mounted, bytes: result.bytes };
   });
@@ -57,6 +67,7 @@ export function uploadOptions(options: PushOptions, mountFrom: string | undefine
     chunkSize: options.chunkSize,
     mountFrom,
     signal: options.signal,
+    stop: options.stop,
     onRetry: (retry) => options.onProgress?.({ type: "retry", retry }),
   };
 }

@@ -52,7 +52,7 @@ export function remoteSource(repository: RemoteRepository, options: RemoteSource
   };
 }
 
-export interface RemoteTargetOptions extends Pick<BlobUploadOptions, "chunkThreshold" | "chunkSize" | "mountFrom" | "onRetry" | "signal"> {}
+export interface RemoteTargetOptions extends Pick<BlobUploadOptions, "chunkThreshold" | "chunkSize" | "mountFrom" | "onRetry" | "signal" | "stop" | "records"> {}
 
 /**
  * A remote repository as the target of a copy (a push): HEAD before upload, a cross-repository
