@@ -76,12 +76,16 @@ export async function login(options: LoginOptions): Promise<LoginResult> {
 
   const data: AuthFile = { ...file?.data };
   const auths: Record<string, AuthEntry> = { ...data.auths };
+  const previous = Object.hasOwn(auths, key) ? auths[key] : undefined;
+  let stored: AuthEntry;
   if (helper) {
     await helperStore(helper, key, username, password, context);
-    auths[key] = withoutCredential(auths[key]);
+    stored = withoutCredential(previous);
   } else {
-    auths[key] = { ...withoutCredential(auths[key]), auth: Buffer.from(`${username}:${password}`, "utf8").toString("base64") };
+    stored = { ...withoutCredential(previous), auth: Buffer.from(`${username}:${password}`, "utf8").toString("base64") };
   }
+  // Defined, not assigned: a key such as `__proto__` must become an entry of the file, not the object's prototype.
+  Object.defineProperty(auths, key, { value: stored, enumerable: true, writable: true, configurable: true });
   data.auths = auths;
   await writeAuthFile(configFile, data, file);
   return { configFile, key, ...(helper ? { helper: helper.name } : {}) };
