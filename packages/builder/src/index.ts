@@ -8,3 +8,4 @@ export * from "./kubernetes/index.js";
 export * from "./node-config/index.js";
 export * from "./verify/index.js";
 export { findWasmpackRefs, replaceWasmpackRefs, type WasmpackRef } from "./resolve/wasmpack-refs.js";
+export * from "./workspace/index.js";

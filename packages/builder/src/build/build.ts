@@ -25,6 +25,8 @@ export interface BuildOptions {
   env: Record<string, string | undefined>;
   onEvent?: (event: BuildEvent) => void;
   signal?: AbortSignal;
+  /** A workspace build's cargo output by Cargo.toml, so each member's build runs no cargo of its own. */
+  prebuilt?: ModuleContext["prebuilt"];
 }
 
 /** One format written into the layout, under its own tag. */
@@ -106,6 +108,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     env: options.env,
     target: settings.target,
     signal: options.signal,
+    prebuilt: options.prebuilt,
     onEvent: (event) => {
       if (event.type === "toolchain") {
         const { cargo, rustc, target, origin } = event.toolchain;

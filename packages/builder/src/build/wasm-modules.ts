@@ -22,6 +22,8 @@ export interface ModuleContext {
   target?: string | undefined;
   onEvent: (event: BuildEvent) => void;
   signal?: AbortSignal | undefined;
+  /** What an earlier cargo build (a workspace's) produced for this Cargo.toml: used instead of running cargo. */
+  prebuilt?: ((manifestPath: string) => WasmArtifact[] | undefined) | undefined;
 }
 
 /** Finds the toolchain once per build, and only when something needs cargo. */
@@ -41,7 +43,7 @@ export async function buildCrate(
   toolchain: () => Promise<Toolchain>,
   choose: { bin?: string | undefined; fileName?: string | undefined },
 ): Promise<{ artifact: WasmArtifact; module: BuiltModule }> {
-  const artifacts = await cargoBuild({
+  const artifacts = ctx.prebuilt?.(manifestPath) ?? await cargoBuild({
     toolchain: await toolchain(),
     manifestPath,
     env: ctx.env,

@@ -20,6 +20,8 @@ export interface CargoBuildOptions {
   onDiagnostic?: (line: string) => void;
   signal?: AbortSignal;
   runner?: CommandRunner;
+  /** A workspace build: `-p` for each of these packages, keeping the artifacts of `members` (cargo package id → name). */
+  workspace?: { packages: readonly string[]; members: ReadonlyMap<string, string> };
 }
 
 /** Builds the crate for the toolchain's wasm target and returns the .wasm files cargo reported. */
@@ -35,7 +37,10 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<WasmArtifa
   const cwd = path.dirname(manifestPath);
   // A missing rust-lld would only show after every crate compiled: say so now, in one line.
   await checkWasmLinker(toolchain, { env, cwd });
-  const packages = await ownPackages({ manifestPath, cargo: toolchain.cargo, env, cwd, runner, ...(signal ? { signal } : {}), ...(onDiagnostic ? { onDiagnostic } : {}) });
+  const workspace = options.workspace;
+  const packages = workspace
+    ? (artifact: Omit<WasmArtifact, "packageName">) => workspace.members.get(artifact.packageId)
+    : await ownPackages({ manifestPath, cargo: toolchain.cargo, env, cwd, runner, ...(signal ? { signal } : {}), ...(onDiagnostic ? { onDiagnostic } : {}) });
 
   const args = [
     "build",
@@ -43,6 +48,7 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<WasmArtifa
     ...["--target", toolchain.target],
     ...["--message-format", "json-render-diagnostics"],
     ...["--manifest-path", manifestPath],
+    ...(workspace ? workspace.packages.flatMap((name) => ["-p", name]) : []),
   ];
   const artifacts: WasmArtifact[] = [];
   // From cargo's "error: linker `X` not found" on, its lines are held back: when the build fails,

@@ -7,8 +7,12 @@ import { saveBuildRecord } from "./last-build.js";
 
 /** `wasmpack build`: builds every format asked for, verifies, writes the layout, pushes with --push. */
 export async function build(dir: string, options: BuildCommandOptions, env: Record<string, string | undefined>): Promise<void> {
+  // A workspace root (or --workspace inside one) builds every service: actions/build-workspace.ts.
+  const { findWorkspace } = await import("./build-workspace.js");
+  const root = await findWorkspace(dir, options);
+  if (root) return (await import("./build-workspace.js")).buildWorkspace(root, options, env);
   const out = createConsole({ quiet: options.quiet });
-  const { annotation, label, json, quiet, push, insecureRegistry, username, concurrency, ...flags } = options;
+  const { annotation, label, json, quiet, push, insecureRegistry, username, concurrency, workspace: _w, package: _p, exclude: _e, keepGoing: _k, ...flags } = options;
   // A bad --push reference fails before cargo runs.
   const target = push === undefined ? undefined : parseReference(push);
   const result = await buildImages({ dir, env, flags: { ...flags, annotations: annotation, labels: label }, onEvent: (event) => showEvent(out, event) });

@@ -11,6 +11,10 @@ export interface BuildCommandOptions extends BuildFlags, Omit<FormatFlags, "form
   tagSuffix: string[];
   json?: boolean;
   quiet?: boolean;
+  workspace?: boolean;
+  package: string[];
+  exclude: string[];
+  keepGoing?: boolean;
 }
 
 export function registerBuild(program: Command, env: Record<string, string | undefined>): void {
@@ -36,7 +40,11 @@ export function registerBuild(program: Command, env: Record<string, string | und
     .option("--annotation <key=value>", "manifest annotation (repeatable)", collect, [])
     .option("--label <key=value>", "config label (repeatable)", collect, [])
     .option("--no-verify", "skip the static checks that the image will start on its runtime")
-    .option("--push <ref>", "push the images to REF once built (like wasmpack push REF)")
+    .option("--push <ref>", "push the images to REF once built (like wasmpack push REF); on a workspace, a PREFIX: each service to PREFIX/NAME:VERSION (default: $WASMPACK_REPO)")
+    .option("--workspace", "build every service of the cargo workspace DIR is in (the default on a workspace root)")
+    .option("-p, --package <name>", "on a workspace: only this member (repeatable)", collect, [])
+    .option("--exclude <name>", "on a workspace: leave this member out (repeatable)", collect, [])
+    .option("--keep-going", "on a workspace: push the services that built even when others failed")
     .option("--json", "print the result as one JSON object on stdout")
     .option("-q, --quiet", "print nothing but errors and --json output");
   addRegistryOptions(command).action(async (dir: string, options: BuildCommandOptions) => (await import("../actions/build.js")).build(dir, options, env));

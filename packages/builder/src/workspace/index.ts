@@ -1,0 +1,2 @@
+export { findWorkspaceRoot, readWorkspace, type Workspace, type WorkspaceMember } from "./read-workspace.js";
+export { buildWorkspace, planWorkspace, type Service as WorkspaceService, type ServiceOutcome, type WorkspaceBuildOptions, type WorkspaceBuildResult } from "./build-workspace.js";
