@@ -1,5 +1,5 @@
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { Digest } from "../oci/index.js";
 
 /**
@@ -25,9 +25,10 @@ export interface UploadRecords {
 /**
  * Upload records as files, `<dir>/<registry>/<repository>/<algorithm>-<hex>.json`, each written
  * atomically (temp file + rename). Failing to write one never fails an upload: a push from a
- * read-only layout just cannot be resumed.
+ * read-only layout just cannot be resumed. Directories left empty are removed, `dir` included.
  */
 export function uploadRecordsIn(dir: string, registry: string, repository: string): UploadRecords {
+  const root = join(dir);
   const base = join(dir, registry.replace(/[^A-Za-z0-9._-]/g, "_"), ...repository.split("/"));
   const path = (digest: Digest) => join(base, `${digest.replace(":", "-")}.json`);
   return {
@@ -45,16 +46,28 @@ export function uploadRecordsIn(dir: string, registry: string, repository: strin
     async save(digest, record) {
       const file = path(digest);
       const temp = `${file}.${process.pid}.tmp`;
-      try {
-        await mkdir(base, { recursive: true });
-        await writeFile(temp, `${JSON.stringify(record)}\n`);
-        await rename(temp, file);
-      } catch {
-        await rm(temp, { force: true }).catch(() => undefined);
+      // Twice: another blob's `remove` may take the directory away between mkdir and write.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          await mkdir(base, { recursive: true });
+          await writeFile(temp, `${JSON.stringify(record)}\n`);
+          await rename(temp, file);
+          return;
+        } catch {
+          await rm(temp, { force: true }).catch(() => undefined);
+        }
       }
     },
     async remove(digest) {
       await rm(path(digest), { force: true }).catch(() => undefined);
+      for (let at = base; at.startsWith(root); at = dirname(at)) {
+        try {
+          await rmdir(at);
+        } catch {
+          break; // not empty (or gone): what is above is not empty either
+        }
+        if (at === root) break;
+      }
     },
   };
 }
