@@ -134,6 +134,40 @@ describe("one registry client for the whole run", () => {
   }, 300_000);
 });
 
+describe("several DIRs without a workspace", () => {
+  let registry: RunningRegistry;
+  beforeAll(async () => {
+    registry = await startRegistry();
+  });
+  afterAll(() => registry?.stop());
+
+  it("builds each DIR as its own project and pushes each to WASMPACK_REPO/NAME:VERSION", async () => {
+    const out = await tempDir();
+    const result = await runWasmpack(["build", EXAMPLE("wasmedge-http"), EXAMPLE("spin-hello"), "-o", out, "--json"], { env: { WASMPACK_REPO: `${registry.host}/apps` }, timeoutMs: 300_000 });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const built = parse(result);
+    expect(built.services.map((s) => [s.name, s.kind, s.layout])).toEqual([
+      ["wasmedge-http", "crate", join(out, "wasmedge-http")],
+      ["spin-hello", "spin", join(out, "spin-hello")],
+    ]);
+    for (const service of built.services) {
+      expect(service.pushed).toEqual([`${registry.host}/apps/${service.name}@${service.digest}`]);
+      const copy = join(out, `skopeo-${service.name}`);
+      await skopeoCopy(`docker://${registry.host}/apps/${service.name}:0.1.0`, `oci:${copy}:x`);
+      expect(await layoutDigest(copy, "x")).toBe(service.digest);
+    }
+    expect(result.stderr.match(/^using /gm)).toHaveLength(1);
+  }, 300_000);
+
+  it("refuses a workspace among several DIRs, and -p", async () => {
+    const both = await runWasmpack(["build", EXAMPLE("workspace"), EXAMPLE("spin-hello")]);
+    expect(both.exitCode).toBe(2);
+    expect(lastLine(both.stderr)).toMatch(/examples\/workspace is a cargo workspace: build it on its own/);
+    const p = await runWasmpack(["build", EXAMPLE("wasmedge-http"), EXAMPLE("spin-hello"), "-p", "x"]);
+    expect(p.exitCode).toBe(2);
+  });
+});
+
 describe("failure isolation", () => {
   let registry: RunningRegistry;
   let dir: string;

@@ -42,7 +42,8 @@ export interface Service {
 export type ServiceOutcome = { service: Service; result: BuildResult; error?: undefined } | { service: Service; result?: undefined; error: unknown };
 
 export interface WorkspaceBuildResult {
-  root: string;
+  /** The workspace root; undefined for several DIRs without one. */
+  root: string | undefined;
   services: ServiceOutcome[];
   skipped: { package: string; reason: string }[];
   toolchain?: { cargo: string; rustc: string; target: string; origin: string };

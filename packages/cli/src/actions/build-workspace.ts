@@ -1,4 +1,5 @@
-import { buildWorkspace as buildServices, findWorkspaceRoot, type BuildEvent, type ServiceOutcome } from "@wasmpack/builder";
+import { join } from "node:path";
+import { buildProjects, buildWorkspace as buildServices, findWorkspaceRoot, type BuildEvent, type ServiceOutcome, type WorkspaceBuildResult } from "@wasmpack/builder";
 import { WasmpackError, isWasmpackError, type ErrorKind } from "@wasmpack/registry/errors";
 import type { BuildCommandOptions } from "../commands/build.js";
 import { createConsole, formatBytes, type Console } from "./console.js";
@@ -37,7 +38,6 @@ export async function buildWorkspace(root: string, options: BuildCommandOptions,
   const prefix = push ?? (env["WASMPACK_REPO"] || undefined);
   // A bad prefix fails before cargo runs.
   if (prefix !== undefined) await checkPrefix(prefix);
-
   const built = await buildServices({
     root,
     env,
@@ -47,6 +47,25 @@ export async function buildWorkspace(root: string, options: BuildCommandOptions,
     onEvent: (event, service) => showEvent(out, event, service),
     onNote: (line) => out.info(`note: ${line}`),
   });
+  await finish(built, prefix, options, env);
+}
+
+/** `wasmpack build DIR DIR…`: several crates or Spin apps without a workspace, reported and pushed as a workspace's services are. */
+export async function buildDirs(dirs: readonly string[], options: BuildCommandOptions, env: Record<string, string | undefined>): Promise<void> {
+  const out = createConsole({ quiet: options.quiet });
+  const { annotation, label, json, quiet, push, insecureRegistry, username, concurrency, workspace, package: packages, exclude, keepGoing, ...flags } = options;
+  if (workspace || packages.length || exclude.length) {
+    throw new WasmpackError("usage", "WORKSPACE_FLAG", "--workspace, -p and --exclude select members of one workspace; with several DIRs, name the DIRs you want");
+  }
+  const prefix = push ?? (env["WASMPACK_REPO"] || undefined);
+  if (prefix !== undefined) await checkPrefix(prefix);
+  const built = await buildProjects({ dirs, env, flags: { ...flags, annotations: annotation, labels: label }, onEvent: (event, service) => showEvent(out, event, service) });
+  await finish(built, prefix, options, env);
+}
+
+async function finish(built: WorkspaceBuildResult, prefix: string | undefined, options: BuildCommandOptions, env: Record<string, string | undefined>): Promise<void> {
+  const out = createConsole({ quiet: options.quiet });
+  const { json, quiet, keepGoing } = options;
   const failed = built.services.filter((s) => s.error !== undefined);
   const ok = built.services.filter((s): s is ServiceOutcome & { result: NonNullable<ServiceOutcome["result"]> } => s.result !== undefined);
   printSummary(out, built.services);
@@ -64,7 +83,7 @@ export async function buildWorkspace(root: string, options: BuildCommandOptions,
 
   if (json) {
     out.json({
-      workspace: built.root,
+      ...(built.root ? { workspace: built.root } : {}),
       ...(built.toolchain ? { toolchain: built.toolchain } : {}),
       services: built.services.map(({ service, result, error }) => ({
         name: service.name,
@@ -110,12 +129,14 @@ async function pushServices(
   pushed: Map<string, PushedService>,
 ): Promise<void> {
   // Only with --push: a build alone never loads the HTTP client.
-  const [{ RegistryClient, pushFromLayout }, { OciLayout }, { parseReference }, { registryClientOptions }, { createProgressView }] = await Promise.all([
+  const [{ RegistryClient, pushFromLayout }, { OciLayout }, { parseReference }, { registryClientOptions }, { createProgressView }, { UPLOAD_RECORDS_DIR }, { Interrupted, watchInterrupts }] = await Promise.all([
     import("@wasmpack/registry"),
     import("@wasmpack/registry/layout"),
     import("@wasmpack/registry/oci"),
     import("./registry-client.js"),
     import("./progress-view.js"),
+    import("./push.js"),
+    import("./interrupt.js"),
   ]);
   const clientOptions = await registryClientOptions(options, env);
   // One client for every service: one connection pool, tokens cached per repository, and blobs
@@ -123,6 +144,9 @@ async function pushServices(
   const client = new RegistryClient(clientOptions);
   const progress = createProgressView({ verb: "pushed", quiet });
   const out = createConsole({ quiet });
+  // Ctrl-C finishes the chunk in flight and ends the run with 130, as `wasmpack push` does; the
+  // next run resumes the upload from the records kept beside each service's layout.
+  const interrupts = watchInterrupts("push");
   try {
     for (const { service, result } of services) {
       const target = parseReference(`${prefix}/${service.name}:${result.tag}`);
@@ -138,8 +162,13 @@ async function pushServices(
             tags: [image.tag],
             ...(clientOptions.concurrency ? { concurrency: clientOptions.concurrency } : {}),
             onProgress: progress.onProgress,
+            uploadRecords: join(layout.dir, UPLOAD_RECORDS_DIR),
+            stop: interrupts.stop,
+            signal: interrupts.signal,
           });
         } catch (error) {
+          const signal = interrupts.received();
+          if (signal) throw new Interrupted(signal, "push");
           const before = [...pushed.keys()];
           const why = error instanceof Error ? error.message : String(error);
           const kind: ErrorKind = isWasmpackError(error) ? error.kind : "registry";
@@ -156,6 +185,7 @@ async function pushServices(
       out.info(`pushed ${service.name} ${entry.refs.join(", ")}: ${entry.pushed} blobs uploaded, ${entry.skipped} already there, ${entry.mounted} mounted, ${formatBytes(entry.bytes)}`);
     }
   } finally {
+    interrupts.dispose();
     progress.done();
     await client.close();
   }

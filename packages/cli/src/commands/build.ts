@@ -21,7 +21,7 @@ export function registerBuild(program: Command, env: Record<string, string | und
   const command = program
     .command("build")
     .description("build a Rust crate or Spin app into a Wasm OCI image layout")
-    .argument("[dir]", "crate or Spin app directory", ".")
+    .argument("[dir...]", "crate, Spin app or cargo workspace directory; several build each (default: .)")
     .option("--format <format>", "image format, repeatable, the first is the primary image: compat | spin-layout | spin-artifact | wasm-artifact (default: the --runtime's)", collect, [])
     .option("--tag-suffix <format=suffix>", "tag of a format as TAG-SUFFIX (defaults for non-first formats: compat, spin-layout, spin, wasm) (repeatable)", collect, [])
     .option("--runtime <runtime>", "which default format: wasmedge (compat) | spin (spin-layout) (default: spin when spin.toml exists, else wasmedge)")
@@ -47,5 +47,8 @@ export function registerBuild(program: Command, env: Record<string, string | und
     .option("--keep-going", "on a workspace: push the services that built even when others failed")
     .option("--json", "print the result as one JSON object on stdout")
     .option("-q, --quiet", "print nothing but errors and --json output");
-  addRegistryOptions(command).action(async (dir: string, options: BuildCommandOptions) => (await import("../actions/build.js")).build(dir, options, env));
+  addRegistryOptions(command).action(async (dirs: string[], options: BuildCommandOptions) => {
+    if (dirs.length > 1) return (await import("../actions/build-workspace.js")).buildDirs(dirs, options, env);
+    return (await import("../actions/build.js")).build(dirs[0] ?? ".", options, env);
+  });
 }
