@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { createServer, request, type Server } from "node:http";
 import type { Socket } from "node:net";
 import { join } from "node:path";
@@ -208,6 +209,33 @@ describe("an interrupted push resumes where the registry stands", () => {
       } finally {
         await proxy.stop();
       }
+    });
+
+    it("SIGINT during a pull: exit 130, one line, and the half-written layout is removed", async () => {
+      // The image is there after the SIGINT test above (or is pushed now).
+      const ref = `${registry.host}/resume/pulled:1.0`;
+      const pushed = await runWasmpack(["push", ref, "--from", layout, "-q"], { env: env() });
+      expect(pushed.exitCode, pushed.stderr).toBe(0);
+      const out = join(root, "pulled");
+      const child = spawn(process.execPath, [BIN, "pull", ref, "-o", out, "-q"], { env: { ...process.env, ...env() }, stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.stdout.resume();
+      const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+      // Wait until the big layer is coming in (a temp file in blobs/sha256), then interrupt.
+      const incoming = join(out, "blobs", "sha256");
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline && child.exitCode === null) {
+        const names = await readdir(incoming).catch(() => [] as string[]);
+        if (names.some((name) => name.includes("incoming"))) break;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      child.kill("SIGINT");
+      const started = Date.now();
+      expect(await exited, stderr).toBe(130);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(stderr).toBe("wasmpack: pull interrupted (SIGINT)\n");
+      expect(existsSync(out)).toBe(false);
     });
 
     it("starts a new session when the registry no longer knows the recorded one", async () => {

@@ -2,8 +2,8 @@
 export class Interrupted extends Error {
   readonly signal: "SIGINT" | "SIGTERM";
   readonly exitCode: number;
-  constructor(signal: "SIGINT" | "SIGTERM", what: string) {
-    super(`${what} interrupted (${signal}); run the same command again to resume it`);
+  constructor(signal: "SIGINT" | "SIGTERM", what: string, hint = "; run the same command again to resume it") {
+    super(`${what} interrupted (${signal})${hint}`);
     this.signal = signal;
     this.exitCode = signal === "SIGINT" ? 130 : 143;
   }
@@ -27,7 +27,10 @@ export interface InterruptWatch {
   dispose(): void;
 }
 
-/** Catches SIGINT and SIGTERM for the duration of a transfer, which the signals then end cleanly. */
+/**
+ * Catches SIGINT and SIGTERM for the duration of a transfer, which the signals then end cleanly.
+ * `graceMs` 0: the first signal cuts at once.
+ */
 export function watchInterrupts(what: string, graceMs = FINISH_CHUNK_MS): InterruptWatch {
   const stop = new AbortController();
   const cut = new AbortController();
@@ -41,7 +44,8 @@ export function watchInterrupts(what: string, graceMs = FINISH_CHUNK_MS): Interr
     received = signal;
     const reason = new Interrupted(signal, what);
     stop.abort(reason);
-    timer = setTimeout(() => cut.abort(reason), graceMs);
+    if (graceMs <= 0) cut.abort(reason);
+    else timer = setTimeout(() => cut.abort(reason), graceMs);
   };
   const onInt = () => handler("SIGINT");
   const onTerm = () => handler("SIGTERM");

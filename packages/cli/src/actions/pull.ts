@@ -6,6 +6,7 @@ import { OciLayout } from "@wasmpack/registry/layout";
 import { formatReference, parseReference } from "@wasmpack/registry/oci";
 import type { PullCommandOptions } from "../commands/pull.js";
 import { createConsole, formatBytes } from "./console.js";
+import { Interrupted, watchInterrupts } from "./interrupt.js";
 import { createProgressView } from "./progress-view.js";
 import { registryClientOptions } from "./registry-client.js";
 
@@ -18,11 +19,17 @@ export async function pull(ref: string, options: PullCommandOptions, env: Record
   const created = !existsSync(output);
   const layout = await OciLayout.create(output);
   const progress = createProgressView({ verb: "pulled", quiet: options.quiet });
-  const result = await pullToLayout(source, layout, { ...clientOptions, onProgress: progress.onProgress }).catch(async (error: unknown) => {
+  // SIGINT/SIGTERM cut the pull at once; the failure path below then cleans up.
+  const interrupts = watchInterrupts("pull", 0);
+  const result = await pullToLayout(source, layout, { ...clientOptions, onProgress: progress.onProgress, signal: interrupts.signal }).catch(async (error: unknown) => {
     // Nothing half-written: a layout this pull created goes away with the failure.
     if (created) await rm(output, { recursive: true, force: true });
-    throw error;
-  }).finally(progress.done);
+    const signal = interrupts.received();
+    throw signal ? new Interrupted(signal, "pull", created ? "" : "; blobs already written are kept, and skipped by the next pull") : error;
+  }).finally(() => {
+    interrupts.dispose();
+    progress.done();
+  });
   out.info(`pulled ${formatReference(source)} ${result.digest} into ${layout.dir} (tag ${result.tags.join(", ")}): ${result.pulled} blobs, ${formatBytes(result.bytes)}`);
   if (options.json) out.json({ ref: formatReference(source), digest: result.digest, layout: layout.dir, tags: result.tags, pulled: result.pulled, skipped: result.skipped, bytes: result.bytes });
 }
