@@ -44,6 +44,11 @@ export async function readLayerEntries(
   try {
     for await (const entry of extract) {
       const header = entry.header;
+      // tar-stream decodes a corrupt base-256 size field as a negative or huge number, then waits
+      // for that many bytes forever; such a header is not readable.
+      if (header.size !== undefined && (!Number.isSafeInteger(header.size) || header.size < 0)) {
+        throw new WasmpackError("input", "LAYER_UNREADABLE", `layer ${descriptor.digest} has an entry whose size field is corrupt`);
+      }
       const path = imagePath(header.name);
       const base = path.slice(path.lastIndexOf("/") + 1);
       const dir = path.slice(0, Math.max(0, path.lastIndexOf("/")));
