@@ -104,6 +104,24 @@ describe("wasmpack build examples/workspace --push PREFIX", () => {
   });
 });
 
+describe("wasmpack k8s on a workspace", () => {
+  it("prints one multi-document YAML: each service on its runtime, pinned in --repo PREFIX/NAME, one RuntimeClass spin", async () => {
+    const built = await runWasmpack(["build", EXAMPLE("workspace"), "--json", "-q"], { timeoutMs: 300_000 });
+    expect(built.exitCode, built.stderr).toBe(0);
+    const digests = Object.fromEntries(parse(built).services.map((s) => [s.name, s.digest]));
+    const result = await runWasmpack(["k8s", EXAMPLE("workspace"), "--repo", "registry.example/ws", "-q"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const docs = result.stdout.split(/^---$/m).map((d) => d.trim()).filter(Boolean);
+    const kinds = docs.map((d) => `${/^kind: (\S+)/m.exec(d)?.[1]} ${/^  name: (\S+)/m.exec(d)?.[1]}`);
+    expect(kinds).toEqual(["Deployment echo-api", "Service echo-api", "RuntimeClass spin", "Deployment greeter", "Service greeter", "Deployment hello-api", "Service hello-api"]);
+    for (const [name, digest] of Object.entries(digests)) expect(result.stdout).toContain(`image: registry.example/ws/${name}@${digest}`);
+    expect(docs.find((d) => d.includes("name: greeter") && d.startsWith("apiVersion: apps/v1"))).toMatch(/runtimeClassName: spin/);
+    const missing = await runWasmpack(["k8s", EXAMPLE("workspace")], { env: { WASMPACK_REPO: undefined } });
+    expect(missing.exitCode).toBe(2);
+    expect(lastLine(missing.stderr)).toMatch(/is a workspace: name where its services were pushed with --repo PREFIX/);
+  }, 300_000);
+});
+
 describe("one registry client for the whole run", () => {
   let registry: RunningRegistry;
   let proxy: FaultProxy;

@@ -105,12 +105,15 @@ export async function buildWorkspace(options: WorkspaceBuildOptions): Promise<Wo
   }
 
   const services: ServiceOutcome[] = [];
-  for (const { service } of plan.services) {
+  for (const { service, member } of plan.services) {
     options.signal?.throwIfAborted();
+    // cargo metadata knows a `version.workspace = true` member's version; Cargo.toml alone does not.
+    const tagSet = flags.tag !== undefined || Boolean(options.env["WASMPACK_TAG"]) || member.wasmpack["tag"] !== undefined;
+    const versionTag = !tagSet && !service.kind.startsWith("spin") ? { tag: member.version } : {};
     try {
       const result = await build({
         dir: service.dir,
-        flags: { ...flags, target: tc.target, output: service.output },
+        flags: { ...flags, ...versionTag, target: tc.target, output: service.output },
         env: { ...options.env, WASMPACK_TARGET: undefined, WASMPACK_OUTPUT: undefined },
         onEvent: (event) => {
           if (event.type !== "toolchain") options.onEvent?.(event, service.name);
@@ -212,4 +215,13 @@ async function checkSpinMember(member: WorkspaceMember, root: string): Promise<s
   const application = table["application"];
   const name = isTable(application) ? application["name"] : undefined;
   return typeof name === "string" ? name : undefined;
+}
+
+/** The workspace's services as a build would make them (names, layouts), without building: for `wasmpack k8s`. */
+export async function listWorkspaceServices(options: { root: string; env: Record<string, string | undefined>; packages?: readonly string[]; exclude?: readonly string[]; output?: string }): Promise<{ services: Service[]; skipped: Plan["skipped"] }> {
+  const target = options.env["WASMPACK_TARGET"] || undefined;
+  const toolchain = await findToolchain({ env: options.env, cwd: options.root, ...(target ? { target } : {}) });
+  const workspace = await readWorkspace(options.root, { cargo: toolchain.cargo, env: toolchainEnv(toolchain, options.env), runner: execaRunner });
+  const plan = await planWorkspace(workspace, options, options.output);
+  return { services: plan.services.map((s) => s.service), skipped: plan.skipped };
 }

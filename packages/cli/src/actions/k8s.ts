@@ -38,7 +38,24 @@ import { pullToTempLayout } from "./temp-layout.js";
  * that run an image on its Wasm runtime, pinned by digest.
  */
 export async function k8s(image: string, options: K8sCommandOptions, env: Record<string, string | undefined>): Promise<void> {
+  // A workspace root: one YAML for every service (actions/k8s-workspace.ts).
+  const { findWorkspaceRoot } = await import("@wasmpack/builder");
+  const root = isLocalImage(image) ? await findWorkspaceRoot(image, false) : undefined;
+  if (root) return (await import("./k8s-workspace.js")).k8sWorkspace(root, options, env);
   const out = createConsole({ quiet: options.quiet });
+  const { objects, notes } = await k8sObjects(image, options, env);
+  const yaml = toYaml(objects);
+  if (options.output) {
+    await writeFileAtomic(options.output, yaml);
+    out.info(`wrote ${objects.map((o) => o.kind).join(", ")} to ${options.output}`);
+  } else {
+    out.result(yaml.trimEnd());
+  }
+  for (const note of notes) out.info(`note: ${note}`);
+}
+
+/** The objects (and node notes) for one image. */
+export async function k8sObjects(image: string, options: K8sCommandOptions, env: Record<string, string | undefined>): Promise<ReturnType<typeof generateManifests>> {
   if (options.runtime !== undefined && !isClusterRuntime(options.runtime)) {
     throw usage(`--runtime ${JSON.stringify(options.runtime)} is not one of ${CLUSTER_RUNTIMES.join(", ")}`);
   }
@@ -73,15 +90,7 @@ export async function k8s(image: string, options: K8sCommandOptions, env: Record
     resources: parseResources(options),
     ...(described.kind ? { imageKind: described.kind } : {}),
   };
-  const { objects, notes } = generateManifests(workload);
-  const yaml = toYaml(objects);
-  if (options.output) {
-    await writeFileAtomic(options.output, yaml);
-    out.info(`wrote ${objects.map((o) => o.kind).join(", ")} to ${options.output}`);
-  } else {
-    out.result(yaml.trimEnd());
-  }
-  for (const note of notes) out.info(`note: ${note}`);
+  return generateManifests(workload);
 }
 
 interface DescribedImage {
