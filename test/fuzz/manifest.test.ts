@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { openLayoutImage, verifyImage } from "@wasmpack/builder";
 import { WasmpackError } from "@wasmpack/registry/errors";
 import { OciLayout } from "@wasmpack/registry/layout";
-import { readImage, type SourceStore } from "@wasmpack/registry";
+import { layoutSource, readImage, type SourceStore } from "@wasmpack/registry";
 import {
   Annotation,
   MediaType,
@@ -195,7 +195,44 @@ describe("fuzz: manifests, indexes and configs", () => {
           await rm(caseDir, { recursive: true, force: true });
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
+    );
+  });
+
+  it("push from a layout: mutated manifests and index.json in the source layout copy or fail with a WasmpackError; nothing lands outside the target", async () => {
+    // One source layout holding the real graph; each case adds its root and rewrites index.json.
+    const srcDir = join(work, "push-src");
+    const src = await OciLayout.create(srcDir);
+    for (const bytes of [...BLOBS.values(), ...MANIFESTS.values()]) await src.writeBlob(Readable.from([Buffer.from(bytes)]));
+    await fc.assert(
+      fc.asyncProperty(manifestBytes, fc.boolean(), fc.constantFrom(undefined, "latest", "0.1.0-wasm"), async (rootBytes, underSha512, tag) => {
+        const caseDir = await mkdtemp(join(work, "push-"));
+        try {
+          let root = await src.writeBlob(Readable.from([Buffer.from(rootBytes)]));
+          if (underSha512) {
+            // A name the bytes do not hash to, in the algorithm the layout cannot take from its path.
+            root = { digest: `sha512:${root.digest.slice(7)}${root.digest.slice(7)}` as Digest, size: root.size };
+            await mkdir(join(srcDir, "blobs", "sha512"), { recursive: true });
+            await writeFile(src.blobPath(root.digest), rootBytes);
+          }
+          await writeFile(join(srcDir, "index.json"), JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: MediaType.ImageManifest, ...root, annotations: { [Annotation.RefName]: "latest" } }] }));
+          await writeFile(join(caseDir, "sentinel"), "x");
+          await asyncOutcome(async () => {
+            const from = layoutSource(src);
+            const top = await from.resolve(tag);
+            return copy(from, layoutTarget(await OciLayout.create(join(caseDir, "dst")), NO_RETRY), top, { tags: ["pushed"] });
+          });
+          // The source is only read.
+          expect((await listTree(srcDir)).filter((p) => !LAYOUT_NAME.test(p))).toEqual([]);
+          const stray = (await listTree(caseDir)).filter((p) => p !== "sentinel" && !/^dst(\/|$)/.test(p));
+          expect(stray).toEqual([]);
+          const dst = (await listTree(caseDir)).filter((p) => p.startsWith("dst/"));
+          expect(dst.filter((p) => !LAYOUT_NAME.test(p.slice(4)))).toEqual([]);
+        } finally {
+          await rm(caseDir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 
@@ -251,6 +288,24 @@ describe("fuzz: manifests, indexes and configs", () => {
 });
 
 describe("fuzz regressions: manifests", () => {
+  it("a layout index stored under a sha512 name it does not hash to, listing itself, is an integrity error, not a copy that waits forever", async () => {
+    // OciLayout.readBlob checked only sha256 names, so an index could list its own sha512 name
+    // and the copy of a push awaited its own completion.
+    const dir = join(work, "regression-sha512-cycle");
+    const src = await OciLayout.create(join(dir, "src"));
+    const self = { mediaType: MediaType.ImageIndex, digest: `sha512:${"a".repeat(128)}` as Digest, size: 0 };
+    let body = "";
+    for (let i = 0; i < 4; i++) {
+      body = JSON.stringify({ schemaVersion: 2, manifests: [self] });
+      self.size = Buffer.byteLength(body);
+    }
+    await mkdir(join(dir, "src", "blobs", "sha512"), { recursive: true });
+    await writeFile(src.blobPath(self.digest), body);
+    await src.tag("t", self);
+    const outcome = await asyncOutcome(async () => copy(layoutSource(src), layoutTarget(await OciLayout.create(join(dir, "dst")), NO_RETRY), self, { tags: ["t"] }), 3000);
+    expect(!outcome.ok && outcome.error).toMatchObject({ name: "WasmpackError", kind: "integrity" });
+  });
+
   const rejects = (doc: unknown) => {
     const outcome = syncOutcome(() => parseManifest(bytesOf(JSON.stringify(doc)), undefined, "fuzz"));
     expect(!outcome.ok && (outcome.error as WasmpackError).code).toBe("MANIFEST_INVALID");

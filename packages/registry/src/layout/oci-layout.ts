@@ -7,13 +7,13 @@ import { pipeline } from "node:stream/promises";
 import { WasmpackError } from "../errors.js";
 import {
   Annotation,
+  DigestCounter,
   MediaType,
   cleanDescriptor,
   digestAlgorithm,
   digestHex,
   encodeJson,
   parseManifest,
-  sha256,
   type Descriptor,
   type Digest,
   type EncodedBlob,
@@ -138,7 +138,10 @@ export class OciLayout {
     } catch (cause) {
       throw new WasmpackError("input", "BLOB_UNKNOWN", `${this.dir} has no blob ${digest}`, { cause });
     }
-    if (digestAlgorithm(digest) === "sha256" && sha256(bytes) !== digest) {
+    // Every algorithm, not only sha256: an unchecked sha512 index could list itself, and a copy would wait on itself forever.
+    const counter = new DigestCounter(digestAlgorithm(digest));
+    counter.update(bytes);
+    if (counter.digest() !== digest) {
       throw integrityError(`${this.blobPath(digest)} does not hash to its name`);
     }
     return bytes;
