@@ -81,6 +81,38 @@ describe("resuming a chunked upload across pushes", () => {
     expect(await skopeoDigest(`docker://${fixture.registry.host}/resume/dropped:d`)).toBe(image.manifest.digest);
   });
 
+  it("starts over when the registry will not close the resumed session (its bytes are not the blob)", async () => {
+    const stop = new AbortController();
+    let patches = 0;
+    let refusedPut = false;
+    proxy = await startFaultProxy(fixture.registry.port, (req) => {
+      if (req.method === "PATCH" && ++patches === 2) stop.abort(new Error("stop"));
+      // The first closing PUT of the resumed session: as a registry that appended at the wrong offset would.
+      if (stop.signal.aborted && !refusedPut && req.method === "PUT" && req.url?.includes("/blobs/uploads/") && patches > 2) {
+        refusedPut = true;
+        return { kind: "status", status: 400, body: JSON.stringify({ errors: [{ code: "DIGEST_INVALID", message: "provided digest did not match uploaded content" }] }) };
+      }
+      return undefined;
+    });
+    const layout = await OciLayout.create(join(fixture.work, "refused"));
+    const image = await writeTestImage(layout, { tag: "r", bigLayerBytes: 4 * CHUNK });
+    const big = image.layers[1]!;
+    const records = join(fixture.work, "refused-records");
+    const target = parseReference(`${proxy.host}/resume/refused:r`);
+    await expect(pushFromLayout(layout, target, { ...fast, ...chunks, uploadRecords: records, stop: stop.signal, concurrency: 1 })).rejects.toThrow("stop");
+
+    const before = proxy.seen.length;
+    const result = await pushFromLayout(layout, target, { ...fast, ...chunks, uploadRecords: records, concurrency: 1 });
+    expect(result.digest).toBe(image.manifest.digest);
+    expect(refusedPut).toBe(true);
+    const second = proxy.seen.slice(before).filter((r) => r.path.includes("/blobs/uploads/"));
+    // The resumed session's chunks, the refused PUT, then a new session with every chunk.
+    const resumedPatches = Math.ceil((big.size - 2 * CHUNK) / CHUNK);
+    expect(second.filter((r) => r.method === "PATCH")).toHaveLength(resumedPatches + Math.ceil(big.size / CHUNK));
+    expect(existsSync(records)).toBe(false);
+    expect(await skopeoDigest(`docker://${fixture.registry.host}/resume/refused:r`)).toBe(image.manifest.digest);
+  });
+
   it("keeps no record for a blob sent in one PUT", async () => {
     const layout = await OciLayout.create(join(fixture.work, "small"));
     const image = await writeTestImage(layout, { tag: "m" });

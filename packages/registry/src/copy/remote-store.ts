@@ -67,6 +67,8 @@ export function remoteTarget(repository: RemoteRepository, retry: RetryOptions, 
     async blobExists(descriptor) {
       const exists = (await repository.headBlob(descriptor.digest, call)) !== undefined;
       if (exists) locations?.remember(registry, descriptor.digest, name);
+      // An upload of it left unfinished is not needed any more.
+      if (exists) await options.records?.remove(descriptor.digest);
       return exists;
     },
     async manifestExists(descriptor) {
@@ -86,6 +88,7 @@ export function remoteTarget(repository: RemoteRepository, retry: RetryOptions, 
       const mountFrom = options.mountFrom ?? locations?.find(registry, descriptor.digest, name);
       const outcome = await uploadBlob(repository, descriptor, content, retry, { ...options, ...(mountFrom ? { mountFrom } : {}), onBytes });
       locations?.remember(registry, descriptor.digest, name);
+      if (outcome === "mounted") await options.records?.remove(descriptor.digest);
       return outcome === "mounted" ? "mounted" : "transferred";
     },
     async pushManifest(descriptor, bytes, tags) {

@@ -94,12 +94,16 @@ async function uploadOnce(
     const record = await options.records.load(digest);
     const session = record && record.size === size ? await resumeSession(repository, digest, record, call) : undefined;
     if (session) {
+      const progress = { acknowledged: false, finishing: false };
       try {
-        await sendChunks(repository, descriptor, content, session, steps, options);
+        await sendChunks(repository, descriptor, content, session, steps, options, progress);
         return "pushed";
       } catch (error) {
-        // The recorded session is gone, or the registry refused to go on with it: start over.
         if (options.signal?.aborted || options.stop?.aborted || !(error instanceof RegistryError)) throw error;
+        // A session that took chunks again is worth resuming on the next attempt (its record is
+        // up to date); one the registry refused from the start, or could not close (the bytes it
+        // holds are not the blob), is given up for a new one.
+        if (progress.acknowledged && !progress.finishing) throw error;
       }
     }
     if (record) await options.records.remove(digest);
@@ -131,6 +135,7 @@ async function sendChunks(
   opened: UploadSession,
   steps: StepRetryOptions,
   options: BlobUploadOptions,
+  progress: { acknowledged: boolean; finishing: boolean } = { acknowledged: false, finishing: false },
 ): Promise<void> {
   const { digest, size } = descriptor;
   const call = options.signal ? { signal: options.signal } : {};
@@ -150,6 +155,7 @@ async function sendChunks(
         throw new WasmpackError("registry", "RANGE_INVALID", `${repository.reference.registry} reported ${next.offset} bytes of blob ${digest} after a chunk ending at ${start + length}`);
       }
       session = next;
+      progress.acknowledged = true;
       await options.records?.save(digest, record(session, size));
       options.onBytes?.(session.offset);
     } catch (error) {
@@ -165,6 +171,7 @@ async function sendChunks(
     }
   }
   stopIfAsked(options);
+  progress.finishing = true;
   await repository.finishUpload(session, digest, undefined, call);
   await options.records?.remove(digest);
 }
