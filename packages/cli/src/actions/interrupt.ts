@@ -19,7 +19,7 @@ export const FINISH_CHUNK_MS = 5_000;
 export interface InterruptWatch {
   /** Fires on the first signal: start nothing new, finish the chunk in flight. */
   stop: AbortSignal;
-  /** Fires on a second signal, or `FINISH_CHUNK_MS` after the first: cut every request. */
+  /** Fires on a second signal, or `FINISH_CHUNK_MS` after the first: cut every request. A signal after that exits at once. */
   signal: AbortSignal;
   /** The signal that arrived, if one did. */
   received(): "SIGINT" | "SIGTERM" | undefined;
@@ -37,6 +37,12 @@ export function watchInterrupts(what: string, graceMs = FINISH_CHUNK_MS): Interr
   let received: "SIGINT" | "SIGTERM" | undefined;
   let timer: NodeJS.Timeout | undefined;
   const handler = (signal: "SIGINT" | "SIGTERM") => {
+    if (received && cut.signal.aborted) {
+      // Something does not heed the cut (a credential helper, a stuck write): leave now.
+      const reason = new Interrupted(received, what);
+      process.stderr.write(`wasmpack: ${reason.message}\n`);
+      process.exit(reason.exitCode);
+    }
     if (received) {
       cut.abort(new Interrupted(received, what));
       return;
