@@ -3,7 +3,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bearerChallenge, hasBasicChallenge, parseChallenges } from "../../packages/registry/src/remote/challenge.js";
-import { syncOutcome } from "./support.js";
+import { requestToken } from "../../packages/registry/src/remote/token.js";
+import type { HttpTransport } from "../../packages/registry/src/remote/transport.js";
+import { asyncOutcome, hostileJson, syncOutcome } from "./support.js";
 
 const piece = fc.oneof(
   fc.constantFrom("Bearer", "bearer", "Basic", "Negotiate", "Digest", "realm", "service", "scope", "error", "charset", "__proto__", "constructor"),
@@ -47,6 +49,51 @@ describe("fuzz: WWW-Authenticate challenges", () => {
         syncOutcome(() => parseChallenges(`Bearer ${parts.map((_, i) => `k${i}="${"\\".repeat(i % 7)}"`).join(",")}`));
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("a token request from a parsed challenge, answered with any status and body: a token or a WasmpackError", async () => {
+    const realmHeader = fc.oneof(
+      headerLike,
+      fc.constantFrom('Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull"', 'Bearer realm="ftp://x"', 'Bearer realm="not a url"', 'Bearer realm="http://[::1"', 'Bearer realm="https://u:p@auth.example/t?x=1#f"'),
+    );
+    const body = fc.oneof(
+      fc.record({ token: fc.oneof(fc.string(), hostileJson), access_token: fc.oneof(fc.constant(undefined), fc.string(), hostileJson), expires_in: fc.oneof(fc.integer(), fc.double(), hostileJson) }, { requiredKeys: [] }).map((o) => JSON.stringify(o)),
+      hostileJson.map((v) => JSON.stringify(v) ?? ""),
+      fc.string({ unit: "binary", maxLength: 40 }),
+    );
+    const credential = fc.option(
+      fc.oneof(
+        fc.record({ username: fc.string({ unit: "binary", maxLength: 8 }), password: fc.string({ unit: "binary", maxLength: 8 }) }),
+        fc.record({ identityToken: fc.string({ unit: "binary", maxLength: 8 }) }),
+      ),
+      { nil: undefined },
+    );
+    await fc.assert(
+      fc.asyncProperty(realmHeader, fc.constantFrom(200, 200, 201, 401, 403, 404, 500), body, credential, async (text, status, answer, cred) => {
+        const bearer = bearerChallenge(parseChallenges(text));
+        if (!bearer) return;
+        const transport = {
+          send: async (request: { url: URL; headers?: Record<string, string> }) => {
+            // What would go on the wire must be sendable: header values are strings.
+            for (const v of Object.values(request.headers ?? {})) expect(typeof v).toBe("string");
+            const bytes = Buffer.from(answer);
+            return {
+              status,
+              url: request.url,
+              headers: { "content-type": "application/json" },
+              attempts: 1,
+              body: { json: async () => JSON.parse(bytes.toString("utf8")) as unknown, dump: async () => undefined },
+            };
+          },
+        } as unknown as HttpTransport;
+        const outcome = await asyncOutcome(() => requestToken(transport, "registry.example", bearer, bearer.scopes, cred, undefined, () => 0));
+        if (outcome.ok) {
+          expect(typeof outcome.value.value).toBe("string");
+          expect(Number.isNaN(outcome.value.expiresAt)).toBe(false);
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 });
