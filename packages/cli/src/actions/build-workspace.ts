@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { buildProjects, buildWorkspace as buildServices, findWorkspaceRoot, type BuildEvent, type ServiceOutcome, type WorkspaceBuildResult } from "@wasmpack/builder";
 import { WasmpackError, isWasmpackError, type ErrorKind } from "@wasmpack/registry/errors";
 import type { BuildCommandOptions } from "../commands/build.js";
+import type { RegistryFlags } from "../commands/registry-flags.js";
 import { createConsole, formatBytes, type Console } from "./console.js";
 
 /**
@@ -18,7 +19,7 @@ export async function findWorkspace(dir: string, options: BuildCommandOptions): 
   return undefined;
 }
 
-interface PushedService {
+export interface PushedService {
   refs: string[];
   pinned: string[];
   pushed: number;
@@ -120,10 +121,10 @@ async function checkPrefix(prefix: string): Promise<void> {
   parseReference(`${prefix}/service`);
 }
 
-async function pushServices(
+export async function pushServices(
   prefix: string,
   services: { service: ServiceOutcome["service"]; result: NonNullable<ServiceOutcome["result"]> }[],
-  options: BuildCommandOptions,
+  options: RegistryFlags,
   env: Record<string, string | undefined>,
   quiet: boolean | undefined,
   pushed: Map<string, PushedService>,
