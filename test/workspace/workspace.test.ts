@@ -209,6 +209,9 @@ describe("failure isolation", () => {
     expect(result.stderr).toMatch(/pushed nothing: 1 of 3 services failed \(--keep-going/);
     expect(lastLine(result.stderr)).toBe("wasmpack: 1 of 3 services failed (bad); pushed nothing");
     expect(built.services.every((s) => s.pushed === undefined)).toBe(true);
+    // Stripped modules go to the workspace's target/, beside the layout; no member gets a target/ of its own.
+    expect(existsSync(join(dir, "target", "wasmpack", "good", "wasm", "good.wasm"))).toBe(true);
+    expect(existsSync(join(dir, "good", "target"))).toBe(false);
   }, 300_000);
 
   it("--keep-going pushes the services that built", async () => {

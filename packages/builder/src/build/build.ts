@@ -27,6 +27,8 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** A workspace build's cargo output by Cargo.toml, so each member's build runs no cargo of its own. */
   prebuilt?: ModuleContext["prebuilt"];
+  /** Where stripped or optimized modules go (default `DIR/target/wasmpack/wasm`). */
+  wasmDir?: string;
 }
 
 /** One format written into the layout, under its own tag. */
@@ -118,7 +120,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     },
   };
   const built = await buildModules(project, settings, ctx);
-  const { wasm, component, files } = await prepare(project, built, formats, options.onEvent);
+  const { wasm, component, files } = await prepare(project, built, formats, options.onEvent, options.wasmDir);
 
   // Every plan first: a bad files mount or manifest field fails before the layout exists. The
   // mounted files are read once for both Spin formats, hashed only for a spin-artifact.
@@ -186,6 +188,7 @@ async function prepare(
   built: NamedModule[],
   formats: FormatSettings,
   onEvent: ((event: BuildEvent) => void) | undefined,
+  wasmDir: string | undefined,
 ): Promise<{ wasm: ProjectWasm[]; component: PreparedComponent | undefined; files: { path: string; bytes: Uint8Array }[] }> {
   const options = { strip: formats.strip, optimize: formats.optimize, ...(onEvent ? { onEvent } : {}) };
   const wasm: ProjectWasm[] = [];
@@ -196,7 +199,7 @@ async function prepare(
     // compat and wasm-artifact carry one module: the first (and only) one.
     const wantsComponent = i === 0 && formats.images.some((image) => image.format === "wasm-artifact");
     const made = wantsComponent ? await prepareComponent(prepared, formats.component, options) : undefined;
-    const placed = placePrepared(project.dir, prepared, made);
+    const placed = placePrepared(project.dir, prepared, made, wasmDir);
     wasm.push({ ...placed.wasm, ...(sourcePath ? { sourcePath } : {}) });
     files.push(...placed.files);
     if (i === 0) component = placed.component;

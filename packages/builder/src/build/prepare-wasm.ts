@@ -98,8 +98,8 @@ export function placePrepared(
   projectDir: string,
   wasm: PreparedWasm,
   component: PreparedComponent | undefined,
+  dir = join(projectDir, "target", "wasmpack", "wasm"),
 ): { wasm: PreparedWasm; component: PreparedComponent | undefined; files: { path: string; bytes: Uint8Array }[] } {
-  const dir = join(projectDir, "target", "wasmpack", "wasm");
   const files: { path: string; bytes: Uint8Array }[] = [];
   const placed = wasm.changed ? { ...wasm, fromFile: join(dir, `${wasm.name}.wasm`) } : wasm;
   if (wasm.changed) files.push({ path: placed.fromFile, bytes: wasm.bytes });

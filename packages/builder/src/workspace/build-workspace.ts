@@ -119,6 +119,8 @@ export async function buildWorkspace(options: WorkspaceBuildOptions): Promise<Wo
           if (event.type !== "toolchain") options.onEvent?.(event, service.name);
         },
         ...(prebuilt ? { prebuilt } : {}),
+        // Beside the service's other outputs in the shared target/, not in a target/ of the member's own.
+        wasmDir: join(workspace.root, "target", "wasmpack", service.name, "wasm"),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       services.push({ service, result });
