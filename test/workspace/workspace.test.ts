@@ -5,6 +5,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE } from "../support/build.js";
+import { YAML } from "../support/builder-deps.js";
+import { validateStrict } from "../kubernetes/strict-schema.js";
 import { lastLine, runWasmpack, type CliResult } from "../support/cli.js";
 import { layoutDigest, skopeoCopy, startFaultProxy, startRegistry, type FaultProxy, type RunningRegistry } from "../support/registry/index.js";
 import { tempDir, writeTree } from "../support/temp.js";
@@ -115,6 +117,11 @@ describe("wasmpack k8s on a workspace", () => {
     const kinds = docs.map((d) => `${/^kind: (\S+)/m.exec(d)?.[1]} ${/^  name: (\S+)/m.exec(d)?.[1]}`);
     expect(kinds).toEqual(["Deployment echo-api", "Service echo-api", "RuntimeClass spin", "Deployment greeter", "Service greeter", "Deployment hello-api", "Service hello-api"]);
     for (const [name, digest] of Object.entries(digests)) expect(result.stdout).toContain(`image: registry.example/ws/${name}@${digest}`);
+    // Every object is valid Kubernetes (kubernetes-models plus the strict unknown-field check).
+    for (const document of YAML.parseAllDocuments(result.stdout)) {
+      expect(document.errors).toEqual([]);
+      validateStrict(document.toJS() as { apiVersion: string; kind: string });
+    }
     expect(docs.find((d) => d.includes("name: greeter") && d.startsWith("apiVersion: apps/v1"))).toMatch(/runtimeClassName: spin/);
     const missing = await runWasmpack(["k8s", EXAMPLE("workspace")], { env: { WASMPACK_REPO: undefined } });
     expect(missing.exitCode).toBe(2);
