@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { createServer, request, type Server } from "node:http";
-import type { Socket } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { OciLayout } from "@wasmpack/registry";
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runWasmpack } from "../support/cli.js";
 import {
   findCrane,
+  listenOnLoopback,
   skopeoDigest,
   skopeoCopy,
   startCraneRegistry,
@@ -32,7 +32,6 @@ const crane = findCrane();
 /** A pass-through HTTP proxy that counts the request-body bytes it forwards (the Host header is kept, so upload Locations name the proxy). */
 async function countingProxy(upstreamPort: number): Promise<{ host: string; sent: () => number; reset: () => void; stop: () => Promise<void> }> {
   let sent = 0;
-  const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const upstream = request({ host: "127.0.0.1", port: upstreamPort, method: req.method, path: req.url, headers: req.headers, agent: false }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -46,23 +45,7 @@ async function countingProxy(upstreamPort: number): Promise<{ host: string; sent
     });
     req.pipe(upstream);
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (typeof address !== "object" || !address) throw new Error("proxy has no address");
-  return {
-    host: `127.0.0.1:${address.port}`,
-    sent: () => sent,
-    reset: () => (sent = 0),
-    stop: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), sent: () => sent, reset: () => (sent = 0) };
 }
 
 interface Interrupted {

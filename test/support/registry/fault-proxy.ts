@@ -39,7 +39,6 @@ export interface FaultProxy {
  */
 export async function startFaultProxy(upstreamPort: number, decide: (req: IncomingMessage, index: number) => Fault | undefined): Promise<FaultProxy> {
   const seen: SeenRequest[] = [];
-  const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const fault = decide(req, seen.length);
     seen.push({ method: req.method ?? "", path: req.url ?? "", authorization: req.headers.authorization !== undefined, ...(fault ? { fault: fault.kind } : {}) });
@@ -61,16 +60,24 @@ export async function startFaultProxy(upstreamPort: number, decide: (req: Incomi
     }
     forward(upstreamPort, req, res, fault);
   });
+  return { ...(await listenOnLoopback(server)), seen };
+}
+
+/**
+ * Starts `server` on a free loopback port. `stop` closes it and cuts the connections still open
+ * (a client killed mid-request leaves one behind), so a test never waits on a stuck socket.
+ */
+export async function listenOnLoopback(server: Server): Promise<{ host: string; stop: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
-  if (typeof address !== "object" || !address) throw new Error("proxy has no address");
+  if (typeof address !== "object" || !address) throw new Error("server has no address");
   return {
     host: `127.0.0.1:${address.port}`,
-    seen,
     stop: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();
