@@ -1,9 +1,10 @@
-import { join } from "node:path";
 import { buildProjects, buildWorkspace as buildServices, findWorkspaceRoot, type BuildEvent, type ServiceOutcome, type WorkspaceBuildResult } from "@wasmpack/builder";
 import { WasmpackError, isWasmpackError, type ErrorKind } from "@wasmpack/registry/errors";
+import { parseReference } from "@wasmpack/registry/oci";
 import type { BuildCommandOptions } from "../commands/build.js";
-import type { RegistryFlags } from "../commands/registry-flags.js";
+import { showBuildEvent } from "./build-events.js";
 import { createConsole, formatBytes, type Console } from "./console.js";
+import type { PushedService } from "./push.js";
 
 /**
  * The workspace `wasmpack build DIR` is about: DIR when it is a workspace root (a Cargo.toml with
@@ -17,15 +18,6 @@ export async function findWorkspace(dir: string, options: BuildCommandOptions): 
   const workspaceOnly = [...(options.package.length ? ["-p"] : []), ...(options.exclude.length ? ["--exclude"] : []), ...(options.keepGoing ? ["--keep-going"] : [])];
   if (workspaceOnly.length) throw new WasmpackError("usage", "WORKSPACE_FLAG", `${workspaceOnly.join(", ")}: only on a workspace, and ${dir} is a single crate or Spin app (--workspace builds the workspace it is in)`);
   return undefined;
-}
-
-export interface PushedService {
-  refs: string[];
-  pinned: string[];
-  pushed: number;
-  skipped: number;
-  mounted: number;
-  bytes: number;
 }
 
 /**
@@ -45,7 +37,7 @@ export async function buildWorkspace(root: string, options: BuildCommandOptions,
     flags: { ...flags, annotations: annotation, labels: label },
     packages,
     exclude,
-    onEvent: (event, service) => showEvent(out, event, service),
+    onEvent: (event, service) => showBuildEvent(out, event, service),
     onNote: (line) => out.info(`note: ${line}`),
   });
   await finish(built, prefix, options, env);
@@ -60,7 +52,7 @@ export async function buildDirs(dirs: readonly string[], options: BuildCommandOp
   }
   const prefix = push ?? (env["WASMPACK_REPO"] || undefined);
   if (prefix !== undefined) await checkPrefix(prefix);
-  const built = await buildProjects({ dirs, env, flags: { ...flags, annotations: annotation, labels: label }, onEvent: (event, service) => showEvent(out, event, service) });
+  const built = await buildProjects({ dirs, env, flags: { ...flags, annotations: annotation, labels: label }, onEvent: (event, service) => showBuildEvent(out, event, service) });
   await finish(built, prefix, options, env);
 }
 
@@ -77,6 +69,8 @@ async function finish(built: WorkspaceBuildResult, prefix: string | undefined, o
     if (failed.length > 0 && !keepGoing) {
       pushNote = `pushed nothing: ${failed.length} of ${built.services.length} services failed (--keep-going pushes the ones that built)`;
     } else if (ok.length > 0) {
+      // Only with --push: a build alone never loads the HTTP client.
+      const { pushServices } = await import("./push.js");
       await pushServices(prefix, ok, options, env, quiet, pushed);
       if (!json) for (const p of pushed.values()) p.pinned.forEach((ref) => out.result(ref));
     }
@@ -110,7 +104,6 @@ async function finish(built: WorkspaceBuildResult, prefix: string | undefined, o
 
 /** PREFIX is a registry and repository path; each service's name and tag are added to it. */
 async function checkPrefix(prefix: string): Promise<void> {
-  const { parseReference } = await import("@wasmpack/registry/oci");
   const fail = (why: string): never => {
     throw new WasmpackError("usage", "PREFIX_INVALID", `--push ${prefix}: on a workspace this is a repository prefix, and each service goes to PREFIX/NAME:VERSION; ${why}`);
   };
@@ -121,96 +114,9 @@ async function checkPrefix(prefix: string): Promise<void> {
   parseReference(`${prefix}/service`);
 }
 
-export async function pushServices(
-  prefix: string,
-  services: { service: ServiceOutcome["service"]; result: NonNullable<ServiceOutcome["result"]> }[],
-  options: RegistryFlags,
-  env: Record<string, string | undefined>,
-  quiet: boolean | undefined,
-  pushed: Map<string, PushedService>,
-): Promise<void> {
-  // Only with --push: a build alone never loads the HTTP client.
-  const [{ RegistryClient, pushFromLayout }, { OciLayout }, { parseReference }, { registryClientOptions }, { createProgressView }, { UPLOAD_RECORDS_DIR }, { Interrupted, watchInterrupts }] = await Promise.all([
-    import("@wasmpack/registry"),
-    import("@wasmpack/registry/layout"),
-    import("@wasmpack/registry/oci"),
-    import("./registry-client.js"),
-    import("./progress-view.js"),
-    import("./push.js"),
-    import("./interrupt.js"),
-  ]);
-  const clientOptions = await registryClientOptions(options, env);
-  // One client for every service: one connection pool, tokens cached per repository, and blobs
-  // one service pushed are mounted into the next service's repository instead of uploaded again.
-  const client = new RegistryClient(clientOptions);
-  const progress = createProgressView({ verb: "pushed", quiet });
-  const out = createConsole({ quiet });
-  // Ctrl-C finishes the chunk in flight and ends the run with 130, as `wasmpack push` does; the
-  // next run resumes the upload from the records kept beside each service's layout.
-  const interrupts = watchInterrupts("push");
-  try {
-    for (const { service, result } of services) {
-      const target = parseReference(`${prefix}/${service.name}:${result.tag}`);
-      const layout = await OciLayout.open(result.layout);
-      const repo = `${target.registry}/${target.repository}`;
-      const entry: PushedService = { refs: [], pinned: [], pushed: 0, skipped: 0, mounted: 0, bytes: 0 };
-      for (const image of result.images) {
-        let done;
-        try {
-          done = await pushFromLayout(layout, target, {
-            client,
-            source: image.tag,
-            tags: [image.tag],
-            ...(clientOptions.concurrency ? { concurrency: clientOptions.concurrency } : {}),
-            onProgress: progress.onProgress,
-            uploadRecords: join(layout.dir, UPLOAD_RECORDS_DIR),
-            stop: interrupts.stop,
-            signal: interrupts.signal,
-          });
-        } catch (error) {
-          const signal = interrupts.received();
-          if (signal) throw new Interrupted(signal, "push");
-          const before = [...pushed.keys()];
-          const why = error instanceof Error ? error.message : String(error);
-          const kind: ErrorKind = isWasmpackError(error) ? error.kind : "registry";
-          throw new WasmpackError(kind, "WORKSPACE_PUSH_FAILED", `pushing ${service.name} to ${repo} failed: ${why}${before.length ? ` (already pushed: ${before.join(", ")})` : ""}`, { cause: error });
-        }
-        entry.refs.push(`${repo}:${image.tag}`);
-        entry.pinned.push(`${repo}@${done.digest}`);
-        entry.pushed += done.pushed;
-        entry.skipped += done.skipped;
-        entry.mounted += done.mounted;
-        entry.bytes += done.bytes;
-      }
-      pushed.set(service.name, entry);
-      out.info(`pushed ${service.name} ${entry.refs.join(", ")}: ${entry.pushed} blobs uploaded, ${entry.skipped} already there, ${entry.mounted} mounted, ${formatBytes(entry.bytes)}`);
-    }
-  } finally {
-    interrupts.dispose();
-    progress.done();
-    await client.close();
-  }
-}
-
 function reason(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split("\n")[0] ?? text;
-}
-
-function showEvent(out: Console, event: BuildEvent, service: string | undefined): void {
-  const at = service ? `${service}: ` : "";
-  switch (event.type) {
-    case "toolchain":
-      return out.info(`using ${event.toolchain.cargo} with ${event.toolchain.rustc} (${event.toolchain.origin}), target ${event.toolchain.target}`);
-    case "command":
-      return out.info(`${at}component ${event.component}: ${event.command}`);
-    case "verified":
-      return out.info(`${at}verified the ${event.format} image for ${event.runtime}: ${event.checks} checks passed`);
-    case "wasm":
-      return out.info(`${at}${event.name}: ${event.step === "optimize" ? "optimizing with Binaryen -Os" : "making a WASI preview 2 component"}`);
-    case "output":
-      return out.info(service ? `${at}${event.line}` : event.line);
-  }
 }
 
 /** One line per service: what it built, or why it failed. */

@@ -1,21 +1,22 @@
-import { build as buildImages, type BuildEvent, type BuildResult } from "@wasmpack/builder";
+import { build as buildImages, type BuildResult } from "@wasmpack/builder";
 import { OciLayout } from "@wasmpack/registry/layout";
 import { parseReference } from "@wasmpack/registry/oci";
 import type { BuildCommandOptions } from "../commands/build.js";
+import { showBuildEvent } from "./build-events.js";
+import { buildWorkspace, findWorkspace } from "./build-workspace.js";
 import { createConsole, formatBytes, type Console } from "./console.js";
 import { saveBuildRecord } from "./last-build.js";
 
 /** `wasmpack build`: builds every format asked for, verifies, writes the layout, pushes with --push. */
 export async function build(dir: string, options: BuildCommandOptions, env: Record<string, string | undefined>): Promise<void> {
   // A workspace root (or --workspace inside one) builds every service: actions/build-workspace.ts.
-  const { findWorkspace } = await import("./build-workspace.js");
   const root = await findWorkspace(dir, options);
-  if (root) return (await import("./build-workspace.js")).buildWorkspace(root, options, env);
+  if (root) return buildWorkspace(root, options, env);
   const out = createConsole({ quiet: options.quiet });
   const { annotation, label, json, quiet, push, insecureRegistry, username, concurrency, workspace: _w, package: _p, exclude: _e, keepGoing: _k, ...flags } = options;
   // A bad --push reference fails before cargo runs.
   const target = push === undefined ? undefined : parseReference(push);
-  const result = await buildImages({ dir, env, flags: { ...flags, annotations: annotation, labels: label }, onEvent: (event) => showEvent(out, event) });
+  const result = await buildImages({ dir, env, flags: { ...flags, annotations: annotation, labels: label }, onEvent: (event) => showBuildEvent(out, event) });
   const images = result.images.map(({ tag, digest, format }) => ({ tag, digest, format }));
   const record = { layout: result.layout, project: dir, images };
   printSummary(out, result);
@@ -34,21 +35,6 @@ export async function build(dir: string, options: BuildCommandOptions, env: Reco
     out.info("warning: could not record this build for `wasmpack push`; pass --from to push it"),
   );
   if (json) out.json({ ...result, ...(pushed ? { pushed } : {}) });
-}
-
-function showEvent(out: Console, event: BuildEvent): void {
-  switch (event.type) {
-    case "toolchain":
-      return out.info(`using ${event.toolchain.cargo} with ${event.toolchain.rustc} (${event.toolchain.origin}), target ${event.toolchain.target}`);
-    case "command":
-      return out.info(`component ${event.component}: ${event.command}`);
-    case "verified":
-      return out.info(`verified the ${event.format} image for ${event.runtime}: ${event.checks} checks passed`);
-    case "wasm":
-      return out.info(`${event.name}: ${event.step === "optimize" ? "optimizing with Binaryen -Os" : "making a WASI preview 2 component"}`);
-    case "output":
-      return out.info(event.line);
-  }
 }
 
 function printSummary(out: Console, result: BuildResult): void {

@@ -1,6 +1,7 @@
 import { join } from "node:path";
+import type { ServiceOutcome } from "@wasmpack/builder";
 import { RegistryClient, pushFromLayout, type PushResult } from "@wasmpack/registry";
-import { WasmpackError } from "@wasmpack/registry/errors";
+import { WasmpackError, isWasmpackError, type ErrorKind } from "@wasmpack/registry/errors";
 import { OciLayout } from "@wasmpack/registry/layout";
 import { formatReference, parseReference, type Reference } from "@wasmpack/registry/oci";
 import type { PushCommandOptions } from "../commands/push.js";
@@ -141,4 +142,75 @@ function report(out: Console, results: PushedImage[], json: boolean | undefined)
     ...(p.format ? { format: p.format } : {}),
   });
   out.json({ ...summary(first), ...(results.length > 1 ? { images: results.map(summary) } : {}) });
+}
+
+export interface PushedService {
+  refs: string[];
+  pinned: string[];
+  pushed: number;
+  skipped: number;
+  mounted: number;
+  bytes: number;
+}
+
+/** Each built service to PREFIX/NAME:TAG through one registry client; `pushed` fills as they go. */
+export async function pushServices(
+  prefix: string,
+  services: { service: ServiceOutcome["service"]; result: NonNullable<ServiceOutcome["result"]> }[],
+  options: RegistryFlags,
+  env: Record<string, string | undefined>,
+  quiet: boolean | undefined,
+  pushed: Map<string, PushedService>,
+): Promise<void> {
+  const clientOptions = await registryClientOptions(options, env);
+  // One client for every service: one connection pool, tokens cached per repository, and blobs
+  // one service pushed are mounted into the next service's repository instead of uploaded again.
+  const client = new RegistryClient(clientOptions);
+  const progress = createProgressView({ verb: "pushed", quiet });
+  const out = createConsole({ quiet });
+  // Ctrl-C finishes the chunk in flight and ends the run with 130, as `wasmpack push` does; the
+  // next run resumes the upload from the records kept beside each service's layout.
+  const interrupts = watchInterrupts("push");
+  try {
+    for (const { service, result } of services) {
+      const target = parseReference(`${prefix}/${service.name}:${result.tag}`);
+      const layout = await OciLayout.open(result.layout);
+      const repo = `${target.registry}/${target.repository}`;
+      const entry: PushedService = { refs: [], pinned: [], pushed: 0, skipped: 0, mounted: 0, bytes: 0 };
+      for (const image of result.images) {
+        let done;
+        try {
+          done = await pushFromLayout(layout, target, {
+            client,
+            source: image.tag,
+            tags: [image.tag],
+            ...(clientOptions.concurrency ? { concurrency: clientOptions.concurrency } : {}),
+            onProgress: progress.onProgress,
+            uploadRecords: join(layout.dir, UPLOAD_RECORDS_DIR),
+            stop: interrupts.stop,
+            signal: interrupts.signal,
+          });
+        } catch (error) {
+          const signal = interrupts.received();
+          if (signal) throw new Interrupted(signal, "push");
+          const before = [...pushed.keys()];
+          const why = error instanceof Error ? error.message : String(error);
+          const kind: ErrorKind = isWasmpackError(error) ? error.kind : "registry";
+          throw new WasmpackError(kind, "WORKSPACE_PUSH_FAILED", `pushing ${service.name} to ${repo} failed: ${why}${before.length ? ` (already pushed: ${before.join(", ")})` : ""}`, { cause: error });
+        }
+        entry.refs.push(`${repo}:${image.tag}`);
+        entry.pinned.push(`${repo}@${done.digest}`);
+        entry.pushed += done.pushed;
+        entry.skipped += done.skipped;
+        entry.mounted += done.mounted;
+        entry.bytes += done.bytes;
+      }
+      pushed.set(service.name, entry);
+      out.info(`pushed ${service.name} ${entry.refs.join(", ")}: ${entry.pushed} blobs uploaded, ${entry.skipped} already there, ${entry.mounted} mounted, ${formatBytes(entry.bytes)}`);
+    }
+  } finally {
+    interrupts.dispose();
+    progress.done();
+    await client.close();
+  }
 }

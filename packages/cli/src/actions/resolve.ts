@@ -4,7 +4,7 @@ import { build, buildWorkspace, findWasmpackRefs, findWorkspaceRoot, listWorkspa
 import { WasmpackError, isWasmpackError, type ErrorKind } from "@wasmpack/registry/errors";
 import { writeFileAtomic } from "@wasmpack/registry/layout";
 import type { ResolveCommandOptions } from "../commands/resolve.js";
-import { pushServices, type PushedService } from "./build-workspace.js";
+import { pushServices, type PushedService } from "./push.js";
 import { createConsole, type Console } from "./console.js";
 
 /**
