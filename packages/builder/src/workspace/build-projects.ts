@@ -5,7 +5,7 @@ import type { BuildEvent } from "../build/build-events.js";
 import type { FormatFlags } from "../formats/format-settings.js";
 import { readProject } from "../project/read-project.js";
 import type { BuildFlags } from "../project/settings.js";
-import type { Service, ServiceOutcome, WorkspaceBuildResult } from "./build-workspace.js";
+import { buildEach, checkImageName, type Service, type WorkspaceBuildResult } from "./build-workspace.js";
 import { findWorkspaceRoot } from "./read-workspace.js";
 
 export interface ProjectsBuildOptions {
@@ -15,8 +15,6 @@ export interface ProjectsBuildOptions {
   onEvent?: (event: BuildEvent, service?: string) => void;
   signal?: AbortSignal;
 }
-
-const IMAGE_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 
 /**
  * `wasmpack build DIR DIR…`: several crates or Spin apps that share no workspace, each built as
@@ -35,42 +33,32 @@ export async function buildProjects(options: ProjectsBuildOptions): Promise<Work
     const project = await readProject(dir);
     const metadataImage = project.cargo?.wasmpackMetadata["image"];
     const name = typeof metadataImage === "string" ? metadataImage : project.kind === "spin" ? project.spin.name : project.cargo.name;
-    if (!IMAGE_NAME.test(name)) {
-      throw new WasmpackError("input", "IMAGE_NAME_INVALID", `${dir}: image name ${JSON.stringify(name)} is not a valid repository name (lowercase letters, digits, ._-); set [package.metadata.wasmpack] image`);
-    }
+    checkImageName(name, dir);
     const other = byName.get(name);
     if (other !== undefined) throw new WasmpackError("input", "IMAGE_NAME_DUPLICATE", `${other} and ${dir} both make image ${name}; set [package.metadata.wasmpack] image = "…" in one of them`);
     byName.set(name, dir);
     const output = flags.output ? join(resolve(flags.output), name) : join(project.dir, "target", "wasmpack", "oci");
     services.push({ name, package: project.cargo?.name ?? name, dir: project.dir, kind: project.kind, output });
   }
-  const outcomes: ServiceOutcome[] = [];
   let toolchain: WorkspaceBuildResult["toolchain"];
-  for (const service of services) {
-    options.signal?.throwIfAborted();
-    try {
-      const result = await build({
-        dir: service.dir,
-        flags: { ...flags, output: service.output },
-        env: { ...options.env, WASMPACK_OUTPUT: undefined },
-        onEvent: (event) => {
-          // The toolchain is the same for every DIR (the cache answers after the first): said once.
-          if (event.type === "toolchain") {
-            if (toolchain) return;
-            const { cargo, rustc, target, origin } = event.toolchain;
-            toolchain = { cargo, rustc, target, origin };
-            options.onEvent?.(event);
-            return;
-          }
-          options.onEvent?.(event, service.name);
-        },
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      outcomes.push({ service, result });
-    } catch (error) {
-      if (options.signal?.aborted) throw error;
-      outcomes.push({ service, error });
-    }
-  }
+  const outcomes = await buildEach(services, options.signal, (service) =>
+    build({
+      dir: service.dir,
+      flags: { ...flags, output: service.output },
+      env: { ...options.env, WASMPACK_OUTPUT: undefined },
+      onEvent: (event) => {
+        // The toolchain is the same for every DIR (the cache answers after the first): said once.
+        if (event.type === "toolchain") {
+          if (toolchain) return;
+          const { cargo, rustc, target, origin } = event.toolchain;
+          toolchain = { cargo, rustc, target, origin };
+          options.onEvent?.(event);
+          return;
+        }
+        options.onEvent?.(event, service.name);
+      },
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
+  );
   return { root: undefined, services: outcomes, skipped: [], ...(toolchain ? { toolchain } : {}) };
 }

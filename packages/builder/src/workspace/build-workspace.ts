@@ -51,6 +51,28 @@ export interface WorkspaceBuildResult {
 
 const IMAGE_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 
+/** A service's image name must be a repository name component; `where` names its manifest or DIR. */
+export function checkImageName(name: string, where: string): void {
+  if (!IMAGE_NAME.test(name)) {
+    throw new WasmpackError("input", "IMAGE_NAME_INVALID", `${where}: image name ${JSON.stringify(name)} is not a valid repository name (lowercase letters, digits, ._-); set [package.metadata.wasmpack] image`);
+  }
+}
+
+/** Builds each service in turn; one failing is reported in its outcome and stops none of the others. */
+export async function buildEach(services: readonly Service[], signal: AbortSignal | undefined, buildOne: (service: Service) => Promise<BuildResult>): Promise<ServiceOutcome[]> {
+  const outcomes: ServiceOutcome[] = [];
+  for (const service of services) {
+    signal?.throwIfAborted();
+    try {
+      outcomes.push({ service, result: await buildOne(service) });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      outcomes.push({ service, error });
+    }
+  }
+  return outcomes;
+}
+
 /**
  * Builds every member of a cargo workspace that makes a wasm binary or is a Spin app: one
  * `cargo build -p …` for all of them (shared dependencies compile once), then each service's
@@ -104,31 +126,25 @@ export async function buildWorkspace(options: WorkspaceBuildOptions): Promise<Wo
     }
   }
 
-  const services: ServiceOutcome[] = [];
-  for (const { service, member } of plan.services) {
-    options.signal?.throwIfAborted();
+  const members = new Map(plan.services.map(({ service, member }) => [service, member]));
+  const services = await buildEach([...members.keys()], options.signal, (service) => {
+    const member = members.get(service)!;
     // cargo metadata knows a `version.workspace = true` member's version; Cargo.toml alone does not.
     const tagSet = flags.tag !== undefined || Boolean(options.env["WASMPACK_TAG"]) || member.wasmpack["tag"] !== undefined;
     const versionTag = !tagSet && !service.kind.startsWith("spin") ? { tag: member.version } : {};
-    try {
-      const result = await build({
-        dir: service.dir,
-        flags: { ...flags, ...versionTag, target: tc.target, output: service.output },
-        env: { ...options.env, WASMPACK_TARGET: undefined, WASMPACK_OUTPUT: undefined },
-        onEvent: (event) => {
-          if (event.type !== "toolchain") options.onEvent?.(event, service.name);
-        },
-        ...(prebuilt ? { prebuilt } : {}),
-        // Beside the service's other outputs in the shared target/, not in a target/ of the member's own.
-        wasmDir: join(workspace.root, "target", "wasmpack", service.name, "wasm"),
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      services.push({ service, result });
-    } catch (error) {
-      if (options.signal?.aborted) throw error;
-      services.push({ service, error });
-    }
-  }
+    return build({
+      dir: service.dir,
+      flags: { ...flags, ...versionTag, target: tc.target, output: service.output },
+      env: { ...options.env, WASMPACK_TARGET: undefined, WASMPACK_OUTPUT: undefined },
+      onEvent: (event) => {
+        if (event.type !== "toolchain") options.onEvent?.(event, service.name);
+      },
+      ...(prebuilt ? { prebuilt } : {}),
+      // Beside the service's other outputs in the shared target/, not in a target/ of the member's own.
+      wasmDir: join(workspace.root, "target", "wasmpack", service.name, "wasm"),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  });
   return { root: workspace.root, services, skipped: plan.skipped, toolchain: toolchainUsed };
 }
 
@@ -168,9 +184,7 @@ export async function planWorkspace(workspace: Workspace, select: { packages?: r
       throw new WasmpackError("input", "METADATA_INVALID", `${member.manifestPath} [package.metadata.wasmpack] image must be a string`);
     }
     const name = image ?? spinName ?? member.name;
-    if (!IMAGE_NAME.test(name)) {
-      throw new WasmpackError("input", "IMAGE_NAME_INVALID", `${member.manifestPath}: image name ${JSON.stringify(name)} is not a valid repository name (lowercase letters, digits, ._-); set [package.metadata.wasmpack] image`);
-    }
+    checkImageName(name, member.manifestPath);
     const other = byImage.get(name);
     if (other) {
       throw new WasmpackError(
