@@ -4,6 +4,7 @@ import {
   WASM_VARIANTS,
   WORKLOAD_KINDS,
   classifyImage,
+  findWorkspaceRoot,
   generateManifests,
   imageServing,
   isClusterRuntime,
@@ -39,7 +40,6 @@ import { pullToTempLayout } from "./temp-layout.js";
  */
 export async function k8s(image: string, options: K8sCommandOptions, env: Record<string, string | undefined>): Promise<void> {
   // A workspace root: one YAML for every service (actions/k8s-workspace.ts).
-  const { findWorkspaceRoot } = await import("@wasmpack/builder");
   const root = isLocalImage(image) ? await findWorkspaceRoot(image, false) : undefined;
   if (root) return (await import("./k8s-workspace.js")).k8sWorkspace(root, options, env);
   const out = createConsole({ quiet: options.quiet });
