@@ -38,6 +38,8 @@ NODE24_VERSION=24.21.0 # the second Node the suite runs under (the npm package n
 GO_TOOLS=(
   "crane github.com/google/go-containerregistry/cmd/crane@v0.21.9" # a second registry, a peer in bench:push
   "oras oras.land/oras/cmd/oras@v1.3.3"                            # a peer in the benchmark
+  "cosign github.com/sigstore/cosign/v3/cmd/cosign@v3.1.3"         # judges signatures (OCI 1.1 referrers)
+  "syft github.com/anchore/syft/cmd/syft@v1.57.2"                  # the SBOM scanner wasmpack's SBOM is compared with
 )
 # Node-side judges of `wasmpack node-config` (optional, like the Go tools): containerd's own config
 # loader at the versions its output is written for, and CRI-O's config validation (v1.34.0, pinned
@@ -116,6 +118,13 @@ if command -v go >/dev/null; then
     (cd "$crio" && CGO_ENABLED=0 go build -tags "containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper" -o "$bin/crio-config" .) ||
       echo "crio-config not built; the node-config tests against CRI-O skip" >&2
   fi
+  # go-containerregistry's registry with the OCI 1.1 referrers API (test/support/referrers-registry).
+  referrers=test/support/referrers-registry
+  if ! [[ -x "$bin/referrers-registry" && "$bin/referrers-registry" -nt "$referrers/main.go" && "$bin/referrers-registry" -nt "$referrers/go.mod" ]]; then
+    echo "building referrers-registry (a registry with the OCI 1.1 referrers API, for the referrers tests) into .tools/bin" >&2
+    (cd "$referrers" && CGO_ENABLED=0 go build -o "$bin/referrers-registry" .) ||
+      echo "referrers-registry not built; the tests against it skip" >&2
+  fi
 else
-  echo "containerd and crio-config not built (no Go); the node-config tests against them skip" >&2
+  echo "containerd, crio-config and referrers-registry not built (no Go); the tests against them skip" >&2
 fi
