@@ -19,3 +19,4 @@ export type { SourceStore } from "./copy/store.js";
 export type { ProgressEvent, ProgressListener } from "./copy/progress.js";
 export type { TransferOptions } from "./copy/transfer-options.js";
 export { readImage, type ImageView } from "./copy/read-image.js";
+export * from "./referrers/index.js";

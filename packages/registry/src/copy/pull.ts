@@ -2,6 +2,7 @@ import type { OciLayout } from "../layout/oci-layout.js";
 import type { Descriptor, Digest, Reference } from "../oci/index.js";
 import { defaultTarget } from "../remote/repository.js";
 import { copy } from "./copy.js";
+import { pullReferrers } from "../referrers/pull-referrers.js";
 import { layoutTarget } from "./layout-store.js";
 import { remoteSource } from "./remote-store.js";
 import { withClient, type TransferOptions } from "./transfer-options.js";
@@ -9,6 +10,8 @@ import { withClient, type TransferOptions } from "./transfer-options.js";
 export interface PullOptions extends TransferOptions {
   /** Names to tag the image with in the layout; default the reference's tag, else its digest. */
   tags?: readonly string[];
+  /** Also copies the image's referrers (SBOMs, provenance, signatures), listed untagged in index.json. */
+  referrers?: boolean;
 }
 
 export interface PullResult {
@@ -20,6 +23,8 @@ export interface PullResult {
   skipped: number;
   /** Bytes downloaded: blobs and manifests. */
   bytes: number;
+  /** The referrers copied with `referrers`. */
+  referrers?: Descriptor[];
 }
 
 /**
@@ -36,6 +41,7 @@ export async function pullToLayout(source: Reference, layout: OciLayout, options
     const tags = options.tags ?? [source.tag ?? root.digest];
     const target = layoutTarget(layout, client.retry, { signal: options.signal, onRetry: (retry) => options.onProgress?.({ type: "retry", retry }) });
     const result = await copy(from, target, root, { tags, concurrency: options.concurrency, onProgress: options.onProgress });
-    return { digest: result.digest, descriptor: root, tags, pulled: result.transferred, skipped: result.skipped, bytes: result.bytes };
+    const referrers = options.referrers ? await pullReferrers(repository, layout, root.digest, client.retry, { ...(options.signal ? { signal: options.signal } : {}) }) : undefined;
+    return { digest: result.digest, descriptor: root, tags, pulled: result.transferred, skipped: result.skipped, bytes: result.bytes, ...(referrers ? { referrers } : {}) };
   });
 }

@@ -1,4 +1,4 @@
-export { OciLayout, type BlobInfo } from "./oci-layout.js";
+export { OciLayout, isReferrerEntry, type BlobInfo } from "./oci-layout.js";
 export { writeOciArchive } from "./oci-archive.js";
 export { writeFileAtomic, type WriteFileAtomicOptions } from "./atomic.js";
 export { makeDirectories } from "./make-directories.js";

@@ -162,29 +162,42 @@ export class OciLayout {
 
   /** Points tag `name` at `descriptor`, replacing an entry with the same name. */
   async tag(name: string, descriptor: Descriptor): Promise<void> {
-    const index = await this.readIndex();
     const entry = cleanDescriptor({ ...descriptor, annotations: { ...descriptor.annotations, [Annotation.RefName]: name } });
-    const others = index.manifests.filter((m) => m.annotations?.[Annotation.RefName] !== name);
+    await this.updateIndex((manifests) => [...manifests.filter((m) => m.annotations?.[Annotation.RefName] !== name), entry]);
+  }
+
+  /** Rewrites index.json (atomically) with what `change` makes of its entries. */
+  async updateIndex(change: (manifests: Descriptor[]) => Descriptor[]): Promise<void> {
+    const index = await this.readIndex();
     try {
-      await writeFileAtomic(join(this.dir, INDEX_FILE), indexBytes([...others, entry]));
+      await writeFileAtomic(join(this.dir, INDEX_FILE), indexBytes(change(index.manifests)));
     } catch (cause) {
       throw ioError(`cannot write ${join(this.dir, INDEX_FILE)}`, cause);
     }
   }
 
-  /** The descriptor tagged `name`, or the only one in the index when no name is given. */
+  /**
+   * The descriptor tagged `name`, or the only image in the index when no name is given.
+   * Referrers (untagged entries with an artifactType, as oras keeps them) are not images here.
+   */
   async resolve(name?: string): Promise<Descriptor> {
     const { manifests } = await this.readIndex();
     if (name === undefined) {
-      const [only] = manifests;
-      if (only && manifests.length === 1) return only;
-      const tags = manifests.map((m) => m.annotations?.[Annotation.RefName] ?? m.digest).join(", ");
-      throw new WasmpackError("usage", "TAG_REQUIRED", `${this.dir} holds ${manifests.length} images (${tags || "none"}); name one with :TAG`);
+      const images = manifests.filter((m) => !isReferrerEntry(m));
+      const [only] = images;
+      if (only && images.length === 1) return only;
+      const tags = images.map((m) => m.annotations?.[Annotation.RefName] ?? m.digest).join(", ");
+      throw new WasmpackError("usage", "TAG_REQUIRED", `${this.dir} holds ${images.length} images (${tags || "none"}); name one with :TAG`);
     }
     const found = manifests.find((m) => m.annotations?.[Annotation.RefName] === name || m.digest === name);
     if (!found) throw new WasmpackError("input", "TAG_UNKNOWN", `${this.dir} has no image tagged ${JSON.stringify(name)}`);
     return found;
   }
+}
+
+/** An index.json entry that is a referrer kept for its subject rather than an image: untagged, with an artifactType. */
+export function isReferrerEntry(descriptor: Descriptor): boolean {
+  return descriptor.artifactType !== undefined && descriptor.annotations?.[Annotation.RefName] === undefined;
 }
 
 function indexBytes(manifests: Descriptor[]): Uint8Array {

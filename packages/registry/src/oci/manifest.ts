@@ -20,6 +20,7 @@ export interface ImageIndex {
   mediaType: string;
   artifactType?: string;
   manifests: Descriptor[];
+  subject?: Descriptor;
   annotations?: Record<string, string>;
 }
 

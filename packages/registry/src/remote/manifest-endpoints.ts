@@ -54,14 +54,15 @@ export async function getManifest(http: RepositoryHttp, reference: string, optio
 
 /**
  * `PUT /v2/<name>/manifests/<tag|digest>` with the exact bytes and `Content-Type` equal to the
- * manifest's media type. Idempotent, so the transport may retry it.
+ * manifest's media type. Idempotent, so the transport may retry it. Answers the `OCI-Subject` a
+ * registry with the referrers API returns for a manifest with a subject (distribution-spec).
  */
 export async function putManifest(
   http: RepositoryHttp,
   reference: string,
   manifest: { bytes: Uint8Array; mediaType: string; digest: Digest },
   options?: CallOptions,
-): Promise<void> {
+): Promise<{ ociSubject?: string }> {
   const { bytes, mediaType, digest } = manifest;
   const response = await http.send({
     method: "PUT",
@@ -76,13 +77,15 @@ export async function putManifest(
   if (stored && isDigest(stored) && digestAlgorithm(stored) === digestAlgorithm(digest) && stored !== digest) {
     throw new WasmpackError("integrity", "DIGEST_MISMATCH", `${http.registry} stored manifest ${digest} as ${stored}`);
   }
+  const ociSubject = header(response, "oci-subject");
+  return ociSubject ? { ociSubject } : {};
 }
 
 export function manifestSubject(reference: string): string {
   return isDigest(reference) ? `manifest ${reference}` : `manifest "${reference}"`;
 }
 
-async function readManifestBytes(response: HttpResponse, where: string): Promise<Uint8Array> {
+export async function readManifestBytes(response: HttpResponse, where: string): Promise<Uint8Array> {
   const declared = Number(header(response, "content-length") ?? 0);
   const tooLarge = () => new WasmpackError("registry", "MANIFEST_TOO_LARGE", `${where} is larger than ${MANIFEST_LIMIT} bytes`);
   if (declared > MANIFEST_LIMIT) {

@@ -1,6 +1,7 @@
 import type { Descriptor, Digest, Reference } from "../oci/index.js";
 import { getBlob, headBlob, type BlobDownload } from "./blob-endpoints.js";
 import { getManifest, headManifest, putManifest, type FetchedManifest } from "./manifest-endpoints.js";
+import { getReferrers } from "./referrers-endpoints.js";
 import type { CallOptions, RepositoryHttp } from "./repository-http.js";
 import { finishUpload, patchUpload, startUpload, uploadStatus, type UploadSession, type UploadStart } from "./upload-endpoints.js";
 import type { BodySource } from "./transport.js";
@@ -79,9 +80,14 @@ export class RemoteRepository {
     return getManifest(this.#http, reference, options);
   }
 
-  /** `PUT` manifest bytes under a tag or their digest. */
-  putManifest(reference: string, manifest: { bytes: Uint8Array; mediaType: string; digest: Digest }, options?: CallOptions): Promise<void> {
+  /** `PUT` manifest bytes under a tag or their digest; answers the registry's `OCI-Subject`, if any. */
+  putManifest(reference: string, manifest: { bytes: Uint8Array; mediaType: string; digest: Digest }, options?: CallOptions): Promise<{ ociSubject?: string }> {
     return putManifest(this.#http, reference, manifest, options);
+  }
+
+  /** `GET /v2/<name>/referrers/<digest>`: the referrers list, or `undefined` when the registry has no referrers API (404). */
+  fetchReferrers(digest: Digest, options?: CallOptions): Promise<Descriptor[] | undefined> {
+    return getReferrers(this.#http, digest, options);
   }
 
   /** Releases the connections when this repository owns its client (`openRemote`). */
