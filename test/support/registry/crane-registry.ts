@@ -1,22 +1,10 @@
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, join } from "node:path";
-import { REPO_ROOT } from "../cli.js";
+import { findTool } from "../tools.js";
 import { freePort } from "./free-port.js";
 import { spawnServer, stopChild, waitUntilUp } from "./registry-process.js";
 
 /** crane on PATH, else in the repository's .tools/bin (where scripts/install-deps.sh has `go install` put it). */
 export function findCrane(): string | undefined {
-  const dirs = [...(process.env["PATH"] ?? "").split(delimiter).filter(Boolean), join(REPO_ROOT, ".tools", "bin")];
-  return dirs.map((dir) => join(dir, "crane")).find(isExecutable);
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
+  return findTool("crane");
 }
 
 /**
