@@ -8,3 +8,4 @@ export { writeTestImage, writeTestIndex, type TestImage, type TestImageOptions }
 // packages/registry/test/push-pull-open.test.ts runs umoci with it.
 export { runOk as run } from "../cli.js";
 export { findCrane, startCraneRegistry } from "./crane-registry.js";
+export { findReferrersRegistry, startReferrersRegistry } from "./referrers-registry.js";

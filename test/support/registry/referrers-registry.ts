@@ -1,0 +1,33 @@
+import { findTool } from "../tools.js";
+import { freePort } from "./free-port.js";
+import { spawnServer, stopChild, waitUntilUp } from "./registry-process.js";
+
+/**
+ * test/support/referrers-registry, built by scripts/install-deps.sh into .tools/bin (needs Go),
+ * or on PATH.
+ */
+export function findReferrersRegistry(): string | undefined {
+  return findTool("referrers-registry");
+}
+
+/**
+ * go-containerregistry's registry with the OCI 1.1 referrers API on (`GET /v2/<name>/referrers/<digest>`
+ * answers an image index), on a free loopback port, plain HTTP, blobs in memory. Distribution 2.8
+ * answers that request 404, so between the two every client path for referrers is covered: the
+ * API, and the `sha256-<hex>` fallback tag.
+ */
+export async function startReferrersRegistry(bin: string): Promise<{ host: string; stop(): Promise<void> }> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const host = `127.0.0.1:${await freePort()}`;
+    const server = spawnServer(bin, ["--address", host]);
+    try {
+      await waitUntilUp(server, `http://${host}/v2/`);
+      return { host, stop: () => stopChild(server) };
+    } catch (error) {
+      await stopChild(server);
+      lastError = error; // most likely the port was taken in between; try another
+    }
+  }
+  throw lastError;
+}
