@@ -22,13 +22,16 @@ import { tempDir } from "../support/temp.js";
 import { findTool } from "../support/tools.js";
 
 const oras = findTool("oras");
+const cosign = findTool("cosign");
 const referrersBin = findReferrersRegistry();
 if (!oras) reportMissing("oras", "the referrers checks judged by oras");
+if (!cosign) reportMissing("cosign", "cosign's own signatures as referrers");
 if (!referrersBin) reportMissing("referrers-registry", "the referrers checks on a registry with the OCI 1.1 referrers API");
 
 const SPDX = "application/spdx+json";
 const INDEX = "application/vnd.oci.image.index.v1+json";
 const MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+const SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
 interface Referrer {
   digest: string;
@@ -57,19 +60,23 @@ describe("OCI 1.1 referrers on distribution (fallback tag) and referrers-registr
   });
 
   /** wasmpack pushes the image, oras attaches an SPDX file to it; both digests. */
-  async function pushAndAttach(host: string): Promise<{ subject: string; sbom: string }> {
-    const ref = `${host}/referrers/app:1.0`;
+  async function push(ref: string): Promise<string> {
     const pushed = await runWasmpack(["push", ref, "--from", layout, "--json"], { env: env() });
     expect(pushed.exitCode, pushed.stderr).toBe(0);
-    const subject = (JSON.parse(pushed.stdout) as { digest: string }).digest;
+    return (JSON.parse(pushed.stdout) as { digest: string }).digest;
+  }
+
+  async function pushAndAttach(host: string): Promise<{ subject: string; sbom: string }> {
+    const ref = `${host}/referrers/app:1.0`;
+    const subject = await push(ref);
     const attached = await run(oras!, ["attach", "--plain-http", "--artifact-type", SPDX, "--format", "json", ref, "sbom.spdx.json"], { cwd: root, env: env() });
     const sbom = (JSON.parse(attached.stdout) as { digest: string }).digest;
     return { subject, sbom };
   }
 
   /** What `oras discover` lists as the referrers of `subject`. */
-  async function discover(host: string, subject: string): Promise<Referrer[]> {
-    const { stdout } = await run(oras!, ["discover", "--plain-http", "--format", "json", `${host}/referrers/app@${subject}`], { env: env() });
+  async function discover(host: string, subject: string, repo = "referrers/app"): Promise<Referrer[]> {
+    const { stdout } = await run(oras!, ["discover", "--plain-http", "--format", "json", `${host}/${repo}@${subject}`], { env: env() });
     return (JSON.parse(stdout) as { referrers: Referrer[] }).referrers;
   }
 
@@ -80,8 +87,8 @@ describe("OCI 1.1 referrers on distribution (fallback tag) and referrers-registr
     return { status: response.status, contentType: response.headers.get("content-type"), headers: response.headers, json };
   }
 
-  async function tags(host: string): Promise<string[]> {
-    return ((await get(`http://${host}/v2/referrers/app/tags/list`)).json as { tags: string[] }).tags;
+  async function tags(host: string, repo = "referrers/app"): Promise<string[]> {
+    return ((await get(`http://${host}/v2/${repo}/tags/list`)).json as { tags: string[] }).tags;
   }
 
   it.skipIf(!oras)("distribution 2.8: no referrers API (404), so oras keeps the referrers in the sha256-<hex> fallback tag, and discover finds them there", async () => {
@@ -111,5 +118,22 @@ describe("OCI 1.1 referrers on distribution (fallback tag) and referrers-registr
     const filtered = await get(`http://${host}/v2/referrers/app/referrers/${subject}?artifactType=application%2Fvnd.dev.cosign.artifact.sig.v1%2Bjson`);
     expect(filtered.headers.get("oci-filters-applied")).toBe("artifactType");
     expect(filtered.json).toMatchObject({ manifests: [] });
+  });
+
+  // cosign v3, offline (a key pair, no transparency log), stores its signature as a Sigstore bundle
+  // referrer on both paths, and verifies it back: what wasmpack's signatures are compared with.
+  it.skipIf(!oras || !cosign || !referrersBin)("cosign v3 signs with a key offline and verifies on both registries; its bundle is a referrer on each", async () => {
+    const cosignEnv = { ...env(), COSIGN_PASSWORD: "referrers-test" };
+    await run(cosign!, ["generate-key-pair"], { cwd: root, env: cosignEnv });
+    const hostFlags = ["--allow-http-registry", "--allow-insecure-registry"];
+    for (const [host, fallbackTag] of [[distribution.host, true], [referrers!.host, false]] as const) {
+      const ref = `${host}/referrers/signed:1.0`; // cosign refuses one-character repository names
+      const subject = await push(ref);
+      const signFlags = ["--key", "cosign.key", "--use-signing-config=false", "--tlog-upload=false", ...hostFlags, "-y"];
+      await run(cosign!, ["sign", ...signFlags, `${host}/referrers/signed@${subject}`], { cwd: root, env: cosignEnv });
+      await run(cosign!, ["verify", "--key", "cosign.pub", "--insecure-ignore-tlog=true", ...hostFlags, ref], { cwd: root, env: cosignEnv });
+      expect(await discover(host, subject, "referrers/signed"), host).toEqual([expect.objectContaining({ mediaType: MANIFEST, artifactType: SIGSTORE_BUNDLE })]);
+      expect(await tags(host, "referrers/signed"), host).toEqual(fallbackTag ? expect.arrayContaining(["1.0", subject.replace(":", "-")]) : ["1.0"]);
+    }
   });
 });
