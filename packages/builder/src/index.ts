@@ -9,3 +9,4 @@ export * from "./node-config/index.js";
 export * from "./verify/index.js";
 export { findWasmpackRefs, replaceWasmpackRefs, type WasmpackRef } from "./resolve/wasmpack-refs.js";
 export * from "./workspace/index.js";
+export * from "./supply-chain/index.js";
