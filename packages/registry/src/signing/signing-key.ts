@@ -40,7 +40,13 @@ const OTHER_KEY_LABELS = ["RSA PRIVATE KEY", "DSA PRIVATE KEY", "OPENSSH PRIVATE
 export async function readSigningKey(path: string, options: ReadSigningKeyOptions = {}): Promise<SigningKey> {
   const text = await readKeyFile(path);
   const pem = firstPem(text);
-  if (!pem) throw notAKey(path);
+  if (!pem) {
+    const begin = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----/.exec(text);
+    if (begin && !text.includes(`-----END ${begin[1]}-----`)) {
+      throw new WasmpackError("input", "SIGNING_KEY_INVALID", `signing key ${path} is damaged: its PEM block has no END line (truncated?)`);
+    }
+    throw notAKey(path);
+  }
   let privateKey: KeyObject;
   if (SIGSTORE_KEY_LABELS.includes(pem.label)) {
     const der = await decryptSigstoreKey(pem.body, options.password, path);
@@ -52,7 +58,7 @@ export async function readSigningKey(path: string, options: ReadSigningKeyOption
       passwordGiven: options.password !== undefined,
     });
   } else if (OTHER_KEY_LABELS.includes(pem.label)) {
-    throw unsupported(path, pem.label.replace(/ PRIVATE KEY$/, "").toLowerCase());
+    throw unsupported(path, pem.label.replace(/ PRIVATE KEY$/, ""));
   } else if (pem.label === "PUBLIC KEY") {
     throw new WasmpackError("input", "SIGNING_KEY_INVALID", `signing key ${path} is a public key; signing needs the private key (cosign.key)`);
   } else {
@@ -188,8 +194,7 @@ function parsePrivateKey(parse: () => KeyObject, path: string, pem: { encrypted:
     const code = (cause as { code?: string }).code ?? "";
     const reason = String((cause as Error).message ?? "");
     if (pem.encrypted && (code === "ERR_MISSING_PASSPHRASE" || /bad decrypt|maybe wrong password/i.test(reason))) throw wrongPassword(path, pem.passwordGiven);
-    if (/unsupported/i.test(reason) && !/DECODER/i.test(reason)) throw unsupported(path, "this");
-    throw new WasmpackError("input", "SIGNING_KEY_INVALID", `signing key ${path} is not a valid private key (damaged or truncated)`, { cause: sanitized(cause) });
+        throw new WasmpackError("input", "SIGNING_KEY_INVALID", `signing key ${path} is not a valid private key (damaged or truncated)`, { cause: sanitized(cause) });
   }
 }
 
@@ -215,7 +220,7 @@ function notAKey(path: string): WasmpackError {
 }
 
 function unsupported(path: string, type: string): WasmpackError {
-  return new WasmpackError("input", "SIGNING_KEY_UNSUPPORTED", `signing key ${path} is a ${type} key; wasmpack signs with ECDSA P-256 or P-384 keys (cosign generate-key-pair)`);
+  return new WasmpackError("input", "SIGNING_KEY_UNSUPPORTED", `signing key ${path} has key type ${type}; wasmpack signs with ECDSA P-256 or P-384 keys (cosign generate-key-pair)`);
 }
 
 /** Node's crypto errors stay as causes for debugging, stripped to code and message (no key bytes). */
