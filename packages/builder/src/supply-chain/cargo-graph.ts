@@ -157,10 +157,10 @@ function lockKey(name: string, version: string, source: string | null | undefine
 
 function metadataFailed(stderr: string, manifestPath: string, how: string): WasmpackError {
   // cargo: "the lock file P needs to be updated but --locked was passed" / "cannot create the lock file P because --locked was passed"
-  const lock = /lock file (\S+?)(?: needs to be updated| because)[^\n]*--locked/.exec(stderr);
+  const lock = /(cannot create )?the lock file (\S+?)(?: needs to be updated| because)[^\n]*--locked/.exec(stderr);
   if (lock) {
-    const lockPath = lock[1]!;
-    return /cannot create/.test(lock[0])
+    const lockPath = lock[2]!;
+    return lock[1]
       ? new WasmpackError("input", "CARGO_LOCK_MISSING", `${lockPath} is missing: run \`cargo generate-lockfile\` and commit it; the SBOM lists what it locks`)
       : new WasmpackError("input", "CARGO_LOCK_OUTDATED", `${lockPath} does not match Cargo.toml: run \`cargo update\` (or \`cargo update -p NAME\`) and commit it; the SBOM lists only what it locks`);
   }

@@ -35,7 +35,7 @@ export function toSpdx(graph: DependencyGraph, meta: SbomMeta): Uint8Array {
     name: `${root.name}-${root.version}`,
     creationInfo: { created: timestamp(meta.created), creators: [`Tool: wasmpack-${meta.wasmpackVersion}`] },
     packages: [
-      ...graph.packages.map((pkg) => spdxPackage(pkg, idOf(pkg.id), pkg.id === root.id)),
+      ...graph.packages.map((pkg) => spdxPackage(pkg, idOf(pkg.id), pkg.id === root.id)).sort((a, b) => byCodeUnit(a.SPDXID, b.SPDXID)),
       ...wasm.map((file, i) => ({
         SPDXID: wasmIds[i],
         name: file.name,
