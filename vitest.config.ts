@@ -10,6 +10,8 @@ export default defineConfig({
       { find: /^@wasmpack\/registry\/oci$/, replacement: `${src("registry")}oci/index.ts` },
       { find: /^@wasmpack\/registry\/layout$/, replacement: `${src("registry")}layout/index.ts` },
       { find: /^@wasmpack\/registry\/credentials$/, replacement: `${src("registry")}credentials/index.ts` },
+      { find: /^@wasmpack\/registry\/referrers$/, replacement: `${src("registry")}referrers/index.ts` },
+      { find: /^@wasmpack\/registry\/signing$/, replacement: `${src("registry")}signing/index.ts` },
       { find: /^@wasmpack\/registry\/errors$/, replacement: `${src("registry")}errors.ts` },
       { find: /^@wasmpack\/registry$/, replacement: `${src("registry")}index.ts` },
       { find: /^@wasmpack\/builder$/, replacement: `${src("builder")}index.ts` },

@@ -12,13 +12,13 @@ import { registerVerify } from "./commands/verify.js";
 import { EXIT_CODES } from "./exit-codes.js";
 import { Interrupted } from "./actions/interrupt.js";
 import { useBaselineWasm } from "./baseline-wasm.js";
-import packageJson from "../package.json" with { type: "json" };
+import { VERSION } from "./version.js";
 
 /** Runs the CLI and returns the exit code; only `bin.ts` exits. */
 export async function main(argv: readonly string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   const program = new Command("wasmpack")
     .description("Ship Rust services as WebAssembly OCI images to Kubernetes, without Docker")
-    .version(packageJson.version)
+    .version(VERSION)
     .hook("preAction", useBaselineWasm)
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`wasmpack: ${text.trim().replace(/^error: /, "")} (see wasmpack --help)\n`) });

@@ -16,6 +16,7 @@ import { assertVerified } from "../verify/verify-report.js";
 import { imageContentsFromPlan } from "../verify/plan-contents.js";
 import { buildCrate, buildSpinComponents, lazyToolchain, type BuiltModule, type ModuleContext } from "./wasm-modules.js";
 import { loadBinaryen } from "../wasm/optimize.js";
+import { attachToImages, readBuildGraph, resolveSupplyChain, sbomDocument, type AttachedDocument } from "./supply-chain.js";
 
 export interface BuildOptions {
   /** The crate or Spin app directory. */
@@ -29,6 +30,8 @@ export interface BuildOptions {
   prebuilt?: ModuleContext["prebuilt"];
   /** Where stripped or optimized modules go (default `DIR/target/wasmpack/wasm`). */
   wasmDir?: string;
+  /** wasmpack's version, named in the SBOM and provenance. */
+  toolVersion?: string;
 }
 
 /** One format written into the layout, under its own tag. */
@@ -73,6 +76,8 @@ export interface BuildResult {
   wasm: BuiltWasm[];
   ociArchive?: string;
   toolchain?: { cargo: string; rustc: string; target: string; origin: string };
+  /** The SBOM and provenance attached to every image, as referrers in the layout. */
+  attached: AttachedDocument[];
 }
 
 /** `wasmpack build`: read the project, build its wasm, write one manifest per format into the layout and tag each. */
@@ -99,14 +104,18 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     sourceDateEpoch: settings.sourceDateEpoch,
   });
   checkFormatsFit(project, formats);
+  const supplyChain = resolveSupplyChain(flags);
   await checkLayoutDir(settings.output);
   if (settings.ociArchive) await checkFileWritable(settings.ociArchive);
   // --optimize without Binaryen installed should not cost the user a whole cargo build first.
   if (formats.optimize) await loadBinaryen();
 
   let toolchainUsed: BuildResult["toolchain"];
+  const crates: string[] = [];
   const ctx: ModuleContext = {
     projectDir: project.dir,
+    locked: supplyChain.sbom !== undefined,
+    onCrate: (manifestPath) => crates.push(manifestPath),
     env: options.env,
     target: settings.target,
     signal: options.signal,
@@ -120,6 +129,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     },
   };
   const built = await buildModules(project, settings, ctx);
+  // cargo metadata for the SBOM runs while the images are prepared and assembled.
+  // A workspace member was built by the workspace's cargo run: its toolchain is looked up (cached) here.
+  const toolchain = supplyChain.sbom && crates.length > 0 ? (toolchainUsed ?? (await lazyToolchain(ctx)())) : undefined;
+  const graph = supplyChain.sbom && toolchain ? readBuildGraph(crates, toolchain, options.env) : undefined;
+  graph?.catch(() => undefined);
   const { wasm, component, files } = await prepare(project, built, formats, options.onEvent, options.wasmDir);
 
   // Every plan first: a bad files mount or manifest field fails before the layout exists. The
@@ -148,6 +162,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     await layout.tag(tag, image.manifest);
     images.push({ format, tag, digest: image.manifest.digest, size: image.size, platform, manifest: image.manifest });
   }
+  const created = new Date(settings.sourceDateEpoch * 1000);
+  const meta = { created, wasmpackVersion: options.toolVersion ?? "0.0.0", wasm: wasm.map((w) => ({ name: `${w.name}.wasm`, digest: w.digest })) };
+  const documents = [];
+  if (supplyChain.sbom && graph) documents.push(sbomDocument(supplyChain.sbom, await graph, meta));
+  const attached = await attachToImages(layout, images.map((image) => image.manifest), documents, created);
   if (settings.ociArchive) await writeOciArchive(layout, settings.ociArchive);
   const primary = images[0]!;
   return {
@@ -163,6 +182,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     wasm: wasm.map((w) => report(w, primary.format, w === wasm[0] ? component : undefined)),
     ...(settings.ociArchive ? { ociArchive: settings.ociArchive } : {}),
     ...(toolchainUsed ? { toolchain: toolchainUsed } : {}),
+    attached,
   };
 }
 

@@ -22,6 +22,10 @@ export interface ModuleContext {
   target?: string | undefined;
   onEvent: (event: BuildEvent) => void;
   signal?: AbortSignal | undefined;
+  /** cargo builds `--locked` (an SBOM is read from Cargo.lock). */
+  locked?: boolean | undefined;
+  /** Told of each crate cargo built, by its Cargo.toml. */
+  onCrate?: ((manifestPath: string) => void) | undefined;
   /** What an earlier cargo build (a workspace's) produced for this Cargo.toml: used instead of running cargo. */
   prebuilt?: ((manifestPath: string) => WasmArtifact[] | undefined) | undefined;
 }
@@ -48,8 +52,10 @@ export async function buildCrate(
     manifestPath,
     env: ctx.env,
     onDiagnostic: (line) => ctx.onEvent({ type: "output", line }),
+    ...(ctx.locked ? { locked: true } : {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
+  ctx.onCrate?.(manifestPath);
   const artifact = pickArtifact(artifacts, manifestPath, choose);
   return { artifact, module: await describeModule(artifact.path, `cargo output for ${manifestPath}`) };
 }

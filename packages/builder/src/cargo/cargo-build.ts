@@ -20,6 +20,11 @@ export interface CargoBuildOptions {
   onDiagnostic?: (line: string) => void;
   signal?: AbortSignal;
   runner?: CommandRunner;
+  /**
+   * `--locked`: cargo must build what Cargo.lock says, and a missing or stale Cargo.lock fails the
+   * build in one line instead of being written. On whenever an SBOM is read from Cargo.lock.
+   */
+  locked?: boolean;
   /** A workspace build: `-p` for each of these packages, keeping the artifacts of `members` (cargo package id → name). */
   workspace?: { packages: readonly string[]; members: ReadonlyMap<string, string> };
 }
@@ -48,12 +53,14 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<WasmArtifa
     ...["--target", toolchain.target],
     ...["--message-format", "json-render-diagnostics"],
     ...["--manifest-path", manifestPath],
+    ...(options.locked ? ["--locked"] : []),
     ...(workspace ? workspace.packages.flatMap((name) => ["-p", name]) : []),
   ];
   const artifacts: WasmArtifact[] = [];
   // From cargo's "error: linker `X` not found" on, its lines are held back: when the build fails,
   // wasmpack's one line about the missing linker replaces them.
   let missingLinker: string | undefined;
+  let staleLock: string | undefined;
   const heldBack: string[] = [];
   const result = await runner(toolchain.cargo, args, {
     env,
@@ -65,12 +72,15 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<WasmArtifa
       if (artifact && packageName !== undefined) artifacts.push({ ...artifact, packageName });
     },
     onStderrLine: (line) => {
+      staleLock ??= staleLockIn(line);
+      if (staleLock) return;
       missingLinker ??= linkerNotFoundIn(line);
       if (missingLinker) heldBack.push(line);
       else onDiagnostic?.(line);
     },
   });
 
+  if (result.exitCode !== 0 && staleLock) throw await staleLockError(staleLock, options.manifestPath);
   if (result.exitCode !== 0 && missingLinker) throw await missingLinkerError(toolchain, missingLinker, env);
   for (const line of heldBack) onDiagnostic?.(line);
   if (result.exitCode !== 0) {
@@ -104,4 +114,19 @@ async function ownPackages(options: BuiltPackagesOptions): Promise<(artifact: Om
   }
   const members = await readBuiltPackages(options);
   return (artifact) => members.get(artifact.packageId);
+}
+
+/** The lock file cargo refused under `--locked` ("the lock file X needs to be updated", or on newer cargo "cannot create the lock file X"). */
+function staleLockIn(line: string): string | undefined {
+  const match = /^error: (?:the lock file (.+) needs to be updated but|cannot create the lock file (.+) because) --locked/.exec(line);
+  return match?.[1] ?? match?.[2];
+}
+
+async function staleLockError(lockFile: string, manifestPath: string): Promise<WasmpackError> {
+  const missing = !(await stat(lockFile).catch(() => undefined));
+  return new WasmpackError(
+    "input",
+    missing ? "CARGO_LOCK_MISSING" : "CARGO_LOCK_STALE",
+    `${lockFile} ${missing ? "does not exist" : "is out of date with the Cargo.toml files"}: the SBOM is read from it, so ${manifestPath} is built --locked; run \`${missing ? "cargo generate-lockfile" : "cargo update --workspace"}\` and commit it, or build with --no-sbom`,
+  );
 }

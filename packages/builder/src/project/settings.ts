@@ -21,6 +21,10 @@ export interface BuildFlags {
   labels?: string[];
   /** `false` skips the static checks `build` runs before writing (`--no-verify`). */
   verify?: boolean;
+  /** The SBOM attached to each image: `spdx` (default) or `cyclonedx`; `false` for none (`--no-sbom`). */
+  sbom?: string | false;
+  /** `false` attaches no SLSA provenance (`--no-provenance`). */
+  provenance?: boolean;
 }
 
 export interface BuildSettings {

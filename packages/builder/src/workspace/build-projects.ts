@@ -14,6 +14,8 @@ export interface ProjectsBuildOptions {
   env: Record<string, string | undefined>;
   onEvent?: (event: BuildEvent, service?: string) => void;
   signal?: AbortSignal;
+  /** wasmpack's version, named in each service's SBOM and provenance. */
+  toolVersion?: string;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function buildProjects(options: ProjectsBuildOptions): Promise<Work
   const outcomes = await buildEach(services, options.signal, (service) =>
     build({
       dir: service.dir,
+      ...(options.toolVersion ? { toolVersion: options.toolVersion } : {}),
       flags: { ...flags, output: service.output },
       env: { ...options.env, WASMPACK_OUTPUT: undefined },
       onEvent: (event) => {

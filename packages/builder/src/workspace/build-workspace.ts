@@ -26,6 +26,8 @@ export interface WorkspaceBuildOptions {
   /** One line about the run: a member skipped, the shared build failing. */
   onNote?: (line: string) => void;
   signal?: AbortSignal;
+  /** wasmpack's version, named in each service's SBOM and provenance. */
+  toolVersion?: string;
 }
 
 /** A member wasmpack builds images for. */
@@ -112,6 +114,7 @@ export async function buildWorkspace(options: WorkspaceBuildOptions): Promise<Wo
         env: options.env,
         workspace: { packages: cargoMembers.map((s) => s.member.name), members: new Map(cargoMembers.map((s) => [s.member.id, s.member.name])) },
         onDiagnostic: (line) => options.onEvent?.({ type: "output", line }),
+        ...(flags.sbom !== false ? { locked: true } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
       const byManifest = new Map<string, WasmArtifact[]>();
@@ -134,6 +137,7 @@ export async function buildWorkspace(options: WorkspaceBuildOptions): Promise<Wo
     const versionTag = !tagSet && !service.kind.startsWith("spin") ? { tag: member.version } : {};
     return build({
       dir: service.dir,
+      ...(options.toolVersion ? { toolVersion: options.toolVersion } : {}),
       flags: { ...flags, ...versionTag, target: tc.target, output: service.output },
       env: { ...options.env, WASMPACK_TARGET: undefined, WASMPACK_OUTPUT: undefined },
       onEvent: (event) => {

@@ -3,6 +3,7 @@ import { WasmpackError, isWasmpackError, type ErrorKind } from "@wasmpack/regist
 import { parseReference } from "@wasmpack/registry/oci";
 import type { BuildCommandOptions } from "../commands/build.js";
 import { showBuildEvent } from "./build-events.js";
+import { VERSION } from "../version.js";
 import { createConsole, formatBytes, type Console } from "./console.js";
 import type { PushedService } from "./push.js";
 
@@ -27,7 +28,8 @@ export async function findWorkspace(dir: string, options: BuildCommandOptions): 
  */
 export async function buildWorkspace(root: string, options: BuildCommandOptions, env: Record<string, string | undefined>): Promise<void> {
   const out = createConsole({ quiet: options.quiet });
-  const { annotation, label, json, quiet, push, insecureRegistry, username, concurrency, workspace, package: packages, exclude, keepGoing, ...flags } = options;
+  const { annotation, label, json, quiet, push, insecureRegistry, username, concurrency, workspace, package: packages, exclude, keepGoing, sign, key: _key, ...flags } = options;
+  if (sign) throw new WasmpackError("usage", "SIGN_WORKSPACE", "--sign signs one image's push; for several services push them, then run wasmpack sign REF --key KEY on each");
   const prefix = push ?? (env["WASMPACK_REPO"] || undefined);
   // A bad prefix fails before cargo runs.
   if (prefix !== undefined) await checkPrefix(prefix);
@@ -37,6 +39,7 @@ export async function buildWorkspace(root: string, options: BuildCommandOptions,
     flags: { ...flags, annotations: annotation, labels: label },
     packages,
     exclude,
+    toolVersion: VERSION,
     onEvent: (event, service) => showBuildEvent(out, event, service),
     onNote: (line) => out.info(`note: ${line}`),
   });
@@ -46,13 +49,14 @@ export async function buildWorkspace(root: string, options: BuildCommandOptions,
 /** `wasmpack build DIR DIR…`: several crates or Spin apps without a workspace, reported and pushed as a workspace's services are. */
 export async function buildDirs(dirs: readonly string[], options: BuildCommandOptions, env: Record<string, string | undefined>): Promise<void> {
   const out = createConsole({ quiet: options.quiet });
-  const { annotation, label, json, quiet, push, insecureRegistry, username, concurrency, workspace, package: packages, exclude, keepGoing, ...flags } = options;
+  const { annotation, label, json, quiet, push, insecureRegistry, username, concurrency, workspace, package: packages, exclude, keepGoing, sign, key: _key, ...flags } = options;
+  if (sign) throw new WasmpackError("usage", "SIGN_WORKSPACE", "--sign signs one image's push; for several services push them, then run wasmpack sign REF --key KEY on each");
   if (workspace || packages.length || exclude.length) {
     throw new WasmpackError("usage", "WORKSPACE_FLAG", "--workspace, -p and --exclude select members of one workspace; with several DIRs, name the DIRs you want");
   }
   const prefix = push ?? (env["WASMPACK_REPO"] || undefined);
   if (prefix !== undefined) await checkPrefix(prefix);
-  const built = await buildProjects({ dirs, env, flags: { ...flags, annotations: annotation, labels: label }, onEvent: (event, service) => showBuildEvent(out, event, service) });
+  const built = await buildProjects({ dirs, env, toolVersion: VERSION, flags: { ...flags, annotations: annotation, labels: label }, onEvent: (event, service) => showBuildEvent(out, event, service) });
   await finish(built, prefix, options, env);
 }
 

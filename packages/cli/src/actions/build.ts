@@ -6,6 +6,8 @@ import { showBuildEvent } from "./build-events.js";
 import { buildWorkspace, findWorkspace } from "./build-workspace.js";
 import { createConsole, formatBytes, type Console } from "./console.js";
 import { saveBuildRecord } from "./last-build.js";
+import { checkSignFlags } from "./sign-flags.js";
+import { VERSION } from "../version.js";
 
 /** `wasmpack build`: builds every format asked for, verifies, writes the layout, pushes with --push. */
 export async function build(dir: string, options: BuildCommandOptions, env: Record<string, string | undefined>): Promise<void> {
@@ -13,10 +15,11 @@ export async function build(dir: string, options: BuildCommandOptions, env: Reco
   const root = await findWorkspace(dir, options);
   if (root) return buildWorkspace(root, options, env);
   const out = createConsole({ quiet: options.quiet });
-  const { annotation, label, json, quiet, push, insecureRegistry, username, concurrency, workspace: _w, package: _p, exclude: _e, keepGoing: _k, ...flags } = options;
+  const { annotation, label, json, quiet, push, insecureRegistry, username, concurrency, workspace: _w, package: _p, exclude: _e, keepGoing: _k, sign, key, ...flags } = options;
+  checkSignFlags(options);
   // A bad --push reference fails before cargo runs.
   const target = push === undefined ? undefined : parseReference(push);
-  const result = await buildImages({ dir, env, flags: { ...flags, annotations: annotation, labels: label }, onEvent: (event) => showBuildEvent(out, event) });
+  const result = await buildImages({ dir, env, toolVersion: VERSION, flags: { ...flags, annotations: annotation, labels: label }, onEvent: (event) => showBuildEvent(out, event) });
   const images = result.images.map(({ tag, digest, format }) => ({ tag, digest, format }));
   const record = { layout: result.layout, project: dir, images };
   printSummary(out, result);
@@ -26,7 +29,7 @@ export async function build(dir: string, options: BuildCommandOptions, env: Reco
     // Only with --push: a build alone never loads the HTTP client.
     const { pushImages } = await import("./push.js");
     const layout = await OciLayout.open(result.layout);
-    const results = await pushImages({ layout, images, target, extraTags: [], flags: options, env, quiet });
+    const results = await pushImages({ layout, images, target, extraTags: [], flags: options, env, quiet, sign: sign ? key : undefined });
     pushed = results.map((r) => r.pinned);
     if (!json) pushed.forEach((ref) => out.result(ref));
   }
@@ -46,5 +49,6 @@ function printSummary(out: Console, result: BuildResult): void {
     out.info(`  ${wasm.imagePath}  ${shrink} ${wasm.kind}`);
     if (wasm.component) out.info(`  ${wasm.name} component  ${formatBytes(wasm.component.size)}`);
   }
+  for (const doc of result.attached) out.info(`  attached ${doc.artifactType} ${doc.digest} (${formatBytes(doc.size)})`);
   out.info(`  layout ${result.layout}${result.ociArchive ? `, archive ${result.ociArchive}` : ""}`);
 }

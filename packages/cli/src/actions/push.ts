@@ -3,7 +3,7 @@ import type { ServiceOutcome } from "@wasmpack/builder";
 import { RegistryClient, pushFromLayout, type PushResult } from "@wasmpack/registry";
 import { WasmpackError, isWasmpackError, type ErrorKind } from "@wasmpack/registry/errors";
 import { OciLayout } from "@wasmpack/registry/layout";
-import { formatReference, parseReference, type Reference } from "@wasmpack/registry/oci";
+import { formatReference, parseReference, type Descriptor, type Reference } from "@wasmpack/registry/oci";
 import type { PushCommandOptions } from "../commands/push.js";
 import type { RegistryFlags } from "../commands/registry-flags.js";
 import { createConsole, formatBytes, type Console } from "./console.js";
@@ -12,13 +12,16 @@ import { locateLayoutImage } from "./locate-image.js";
 import { Interrupted, watchInterrupts } from "./interrupt.js";
 import { createProgressView } from "./progress-view.js";
 import { registryClientOptions } from "./registry-client.js";
+import { prepareReferrersPush, readKey, type ReferrersPush } from "./push-referrers.js";
+import { checkSignFlags } from "./sign-flags.js";
 
 /** `wasmpack push`: the last build's images (or --from a layout) to REF, printing REPO@sha256:…. */
 export async function push(ref: string, options: PushCommandOptions, env: Record<string, string | undefined>): Promise<void> {
   const out = createConsole({ quiet: options.quiet });
   const target = parseReference(ref);
   const source = await findSource(options, env);
-  const results = await pushImages({ ...source, target, extraTags: options.tag, flags: options, env, quiet: options.quiet });
+  checkSignFlags(options, true);
+  const results = await pushImages({ ...source, target, extraTags: options.tag, flags: options, env, quiet: options.quiet, referrers: options.referrers !== false, sign: options.sign ? options.key : undefined });
   if (source.record) await saveBuildRecord(process.cwd(), env, { ...source.record, pushed: results.map((r) => r.pinned) });
   report(out, results, options.json);
 }
@@ -29,6 +32,8 @@ export interface PushedImage {
   pinned: string;
   format?: string;
   result: PushResult;
+  /** The SBOM, provenance and signature pushed as its referrers. */
+  referrers: Descriptor[];
 }
 
 /**
@@ -44,6 +49,10 @@ export async function pushImages(input: {
   mountFrom?: string | undefined;
   env: Record<string, string | undefined>;
   quiet?: boolean | undefined;
+  /** Push the layout's referrers of each image (default true). */
+  referrers?: boolean | undefined;
+  /** A signing key file: sign each image pushed. */
+  sign?: string | undefined;
 }): Promise<PushedImage[]> {
   const { target } = input;
   const [primary, ...others] = input.images;
@@ -52,6 +61,8 @@ export async function pushImages(input: {
     throw new WasmpackError("usage", "TAG_REQUIRED", `${formatReference(target)}: the build wrote ${input.images.length} formats, which are pushed as tags of one repository; give the reference a tag`);
   }
   const baseTag = target.tag ?? (target.digest ? undefined : "latest");
+  // A wrong key or password fails before anything is pushed.
+  const key = input.sign ? await readKey(input.sign, input.env) : undefined;
   const options = await registryClientOptions(input.flags, input.env);
   const client = new RegistryClient(options);
   const progress = createProgressView({ verb: "pushed", quiet: input.quiet });
@@ -64,6 +75,7 @@ export async function pushImages(input: {
     ? parseReference(input.mountFrom.startsWith(`${target.registry}/`) ? input.mountFrom : `${target.registry}/${input.mountFrom}`)
     : undefined;
   try {
+    const referrers = await prepareReferrersPush({ client, target, layout: input.layout, digests: input.images.map((i) => i.digest), attach: input.referrers !== false, key, signal: interrupts.signal });
     const pushed: PushedImage[] = [];
     for (const image of input.images) {
       const suffix = image === primary ? "" : suffixOf(image, primary);
@@ -80,8 +92,10 @@ export async function pushImages(input: {
         signal: interrupts.signal,
       });
       const repo = `${target.registry}/${target.repository}`;
-      pushed.push({ ref: tags[0] ? `${repo}:${tags[0]}` : repo, pinned: `${repo}@${result.digest}`, ...(image.format ? { format: image.format } : {}), result });
+      pushed.push({ ref: tags[0] ? `${repo}:${tags[0]}` : repo, pinned: `${repo}@${result.digest}`, ...(image.format ? { format: image.format } : {}), result, referrers: [] });
     }
+    const attached = await referrers.push(pushed.map((p) => p.result.descriptor));
+    for (const image of pushed) image.referrers = attached.get(image.result.digest) ?? [];
     return pushed;
   } catch (error) {
     const signal = interrupts.received();
@@ -123,8 +137,9 @@ async function findSource(options: PushCommandOptions, env: Record<string, strin
 }
 
 function report(out: Console, results: PushedImage[], json: boolean | undefined): void {
-  for (const { ref, pinned, format, result } of results) {
+  for (const { ref, pinned, format, result, referrers } of results) {
     out.info(`pushed ${format ? `${format} ` : ""}${ref}: ${result.pushed} blobs uploaded, ${result.skipped} already there, ${result.mounted} mounted, ${formatBytes(result.bytes)}`);
+    for (const referrer of referrers) out.info(`  referrer ${referrer.artifactType} ${referrer.digest}`);
     if (!json) out.result(pinned);
   }
   if (!json) return;
@@ -139,6 +154,7 @@ function report(out: Console, results: PushedImage[], json: boolean | undefined)
     skipped: p.result.skipped,
     mounted: p.result.mounted,
     bytes: p.result.bytes,
+    referrers: p.referrers.map((r) => ({ artifactType: r.artifactType, digest: r.digest })),
     ...(p.format ? { format: p.format } : {}),
   });
   out.json({ ...summary(first), ...(results.length > 1 ? { images: results.map(summary) } : {}) });
@@ -177,9 +193,12 @@ export async function pushServices(
       const layout = await OciLayout.open(result.layout);
       const repo = `${target.registry}/${target.repository}`;
       const entry: PushedService = { refs: [], pinned: [], pushed: 0, skipped: 0, mounted: 0, bytes: 0 };
+      const descriptors: Descriptor[] = [];
+      let referrers: ReferrersPush | undefined;
       for (const image of result.images) {
         let done;
         try {
+          referrers ??= await prepareReferrersPush({ client, target, layout, digests: result.images.map((i) => i.digest), attach: true, signal: interrupts.signal });
           done = await pushFromLayout(layout, target, {
             client,
             source: image.tag,
@@ -198,6 +217,7 @@ export async function pushServices(
           const kind: ErrorKind = isWasmpackError(error) ? error.kind : "registry";
           throw new WasmpackError(kind, "WORKSPACE_PUSH_FAILED", `pushing ${service.name} to ${repo} failed: ${why}${before.length ? ` (already pushed: ${before.join(", ")})` : ""}`, { cause: error });
         }
+        descriptors.push(done.descriptor);
         entry.refs.push(`${repo}:${image.tag}`);
         entry.pinned.push(`${repo}@${done.digest}`);
         entry.pushed += done.pushed;
@@ -205,6 +225,7 @@ export async function pushServices(
         entry.mounted += done.mounted;
         entry.bytes += done.bytes;
       }
+      await referrers?.push(descriptors);
       pushed.set(service.name, entry);
       out.info(`pushed ${service.name} ${entry.refs.join(", ")}: ${entry.pushed} blobs uploaded, ${entry.skipped} already there, ${entry.mounted} mounted, ${formatBytes(entry.bytes)}`);
     }

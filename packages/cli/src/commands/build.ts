@@ -15,6 +15,8 @@ export interface BuildCommandOptions extends BuildFlags, Omit<FormatFlags, "form
   package: string[];
   exclude: string[];
   keepGoing?: boolean;
+  sign?: boolean;
+  key?: string;
 }
 
 export function registerBuild(program: Command, env: Record<string, string | undefined>): void {
@@ -40,7 +42,12 @@ export function registerBuild(program: Command, env: Record<string, string | und
     .option("--annotation <key=value>", "manifest annotation (repeatable)", collect, [])
     .option("--label <key=value>", "config label (repeatable)", collect, [])
     .option("--no-verify", "skip the static checks that the image will start on its runtime")
+    .option("--sbom <format>", "SBOM attached to each image, read from Cargo.lock (cargo builds --locked): spdx | cyclonedx (default: spdx)")
+    .option("--no-sbom", "attach no SBOM (and build without --locked)")
+    .option("--no-provenance", "attach no SLSA provenance")
     .option("--push <ref>", "push the images to REF once built (like wasmpack push REF); on a workspace, a PREFIX: each service to PREFIX/NAME:VERSION (default: $WASMPACK_REPO)")
+    .option("--sign", "with --push: sign each pushed image (cosign-compatible, needs --key)")
+    .option("--key <file>", "with --sign: the private key (cosign.key or PEM; password from $COSIGN_PASSWORD)")
     .option("--workspace", "build every service of the cargo workspace DIR is in (the default on a workspace root)")
     .option("-p, --package <name>", "on a workspace: only this member (repeatable)", collect, [])
     .option("--exclude <name>", "on a workspace: leave this member out (repeatable)", collect, [])

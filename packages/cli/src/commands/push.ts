@@ -9,6 +9,9 @@ export interface PushCommandOptions extends RegistryFlags {
   mountFrom?: string;
   json?: boolean;
   quiet?: boolean;
+  referrers?: boolean;
+  sign?: boolean;
+  key?: string;
 }
 
 export function registerPush(program: Command, env: Record<string, string | undefined>): void {
@@ -20,7 +23,10 @@ export function registerPush(program: Command, env: Record<string, string | unde
       .option("--from <layout|dir>", "an OCI layout, or a project directory whose layout to push")
       .option("--source-tag <tag>", "which image of the layout (default: the build's images, or the layout's only one)")
       .option("-t, --tag <tag>", "also write this tag (repeatable)", collect, [])
-      .option("--mount-from <repo>", "a repository on the same registry to mount existing blobs from"),
+      .option("--mount-from <repo>", "a repository on the same registry to mount existing blobs from")
+      .option("--no-referrers", "push the images alone, without the SBOM and provenance the build attached")
+      .option("--sign", "sign each pushed image (cosign-compatible Sigstore bundle, as an OCI 1.1 referrer)")
+      .option("--key <file>", "with --sign: the private key (cosign.key, password from $COSIGN_PASSWORD, or PEM)"),
   )
     .option("--json", "print the result as one JSON object on stdout")
     .option("-q, --quiet", "print nothing but the pushed reference and errors")

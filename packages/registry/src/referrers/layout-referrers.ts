@@ -1,19 +1,28 @@
+import { WasmpackError } from "../errors.js";
 import { isReferrerEntry, type OciLayout } from "../layout/oci-layout.js";
 import type { Descriptor, Digest } from "../oci/index.js";
 import { artifactDescriptor, subjectOf, type Artifact } from "./artifact.js";
+import { parseManifest } from "../oci/index.js";
 
 /**
  * Writes artifacts into a layout as referrers of their subjects: blobs and manifest, and an
  * untagged index.json entry carrying the artifactType (what `oras attach --oci-layout` keeps).
- * With `replace`, a subject's earlier referrers of the same artifactType go: a rebuild's SBOM
- * takes the place of the last one instead of piling up.
+ * `replace` first drops the named subjects' referrers of the named artifactTypes: a rebuild's
+ * SBOM takes the place of the last one, and a build with `--no-sbom` leaves none behind.
  */
-export async function attachInLayout(layout: OciLayout, artifacts: readonly Artifact[], options: { replace?: boolean } = {}): Promise<Descriptor[]> {
+export async function attachInLayout(
+  layout: OciLayout,
+  artifacts: readonly Artifact[],
+  options: { replace?: { subjects: readonly Digest[]; artifactTypes: readonly string[] } } = {},
+): Promise<Descriptor[]> {
   for (const artifact of artifacts) {
     for (const blob of [...artifact.blobs, artifact.manifest]) await layout.writeEncoded(blob);
   }
   const entries = artifacts.map(artifactDescriptor);
-  const replaced = options.replace ? await referrersIn(layout, (descriptor, subject) => artifacts.some((a) => a.subject.digest === subject && a.artifactType === descriptor.artifactType)) : [];
+  const replace = options.replace;
+  const replaced = replace
+    ? await referrersIn(layout, (descriptor, subject) => subject !== undefined && replace.subjects.includes(subject) && replace.artifactTypes.includes(descriptor.artifactType ?? ""))
+    : [];
   const drop = new Set([...replaced.map((d) => d.digest), ...entries.map((d) => d.digest)]);
   await layout.updateIndex((manifests) => [...manifests.filter((m) => !(isReferrerEntry(m) && drop.has(m.digest))), ...entries]);
   return entries;
@@ -58,4 +67,21 @@ async function referrersIn(layout: OciLayout, wanted: (descriptor: Descriptor, s
 async function subjectDigest(layout: OciLayout, entry: Descriptor): Promise<Digest | undefined> {
   if (!(await layout.hasBlob(entry.digest))) return undefined;
   return subjectOf(await layout.readBlob(entry.digest), `${layout.dir} ${entry.digest}`)?.digest;
+}
+
+/** A referrer the layout holds, read back whole (its blobs are small: SBOMs, statements, signatures). */
+export async function readLayoutArtifact(layout: OciLayout, descriptor: Descriptor): Promise<Artifact> {
+  const bytes = await layout.readBlob(descriptor.digest);
+  const where = `${layout.dir} ${descriptor.digest}`;
+  const parsed = parseManifest(bytes, descriptor.mediaType, where);
+  if (parsed.kind !== "manifest" || !parsed.manifest.subject) throw new WasmpackError("input", "REFERRER_INVALID", `${where} is listed as a referrer but has no subject`);
+  const { manifest } = parsed;
+  const blobs = [];
+  for (const blob of [manifest.config, ...manifest.layers]) blobs.push({ descriptor: blob, bytes: await layout.readBlob(blob.digest) });
+  return {
+    artifactType: manifest.artifactType ?? manifest.config.mediaType,
+    subject: manifest.subject!,
+    manifest: { descriptor: { mediaType: parsed.mediaType, digest: descriptor.digest, size: bytes.byteLength }, bytes },
+    blobs,
+  };
 }

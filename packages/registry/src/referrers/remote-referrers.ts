@@ -29,26 +29,39 @@ export async function listReferrers(repository: RemoteRepository, subject: Diges
 }
 
 /**
+ * How referrers of `subjects` will be pushed to a repository, found out before anything is
+ * pushed: does the registry have the referrers API, and else is each subject's `sha256-<hex>` tag
+ * absent or an index we can add to. A refusal here leaves nothing pushed.
+ */
+export interface ReferrersPlan {
+  api: boolean;
+  /** The fallback index entries of each subject, as read (API-less registries only). */
+  fallback: Map<Digest, Descriptor[]>;
+}
+
+export async function planReferrers(repository: RemoteRepository, subjects: readonly Digest[], options: CallOptions = {}): Promise<ReferrersPlan> {
+  const [first] = subjects;
+  const api = first !== undefined && (await repository.fetchReferrers(first, options)) !== undefined;
+  const fallback = new Map<Digest, Descriptor[]>();
+  if (!api) for (const subject of new Set(subjects)) fallback.set(subject, (await fallbackIndex(repository, subject, options)) ?? []);
+  return { api, fallback };
+}
+
+/**
  * Pushes artifacts whose subjects the repository holds (distribution-spec, "Pushing Manifests
- * with Subject"). Everything that can refuse is asked first — does the registry have the
- * referrers API, and is an existing `sha256-<hex>` tag an index we can add to — so a refusal
- * leaves nothing pushed. Then each artifact's blobs and its manifest (by digest). A registry
- * that answers the manifest with `OCI-Subject` keeps the list itself; for any other, the
- * subject's fallback index gets the new descriptors appended, the entries other tools put there
- * kept and none listed twice.
+ * with Subject"): each artifact's blobs, then its manifest by digest. A registry that answers
+ * with `OCI-Subject` keeps the list itself; for any other, the subject's fallback index gets the
+ * new descriptors appended, the entries other tools put there kept and none listed twice.
  */
 export async function pushReferrers(
   repository: RemoteRepository,
   artifacts: readonly Artifact[],
   retry: RetryOptions,
-  options: CallOptions = {},
+  options: CallOptions & { plan?: ReferrersPlan } = {},
 ): Promise<{ pushed: Descriptor[]; via: ReferrersVia }> {
   if (artifacts.length === 0) return { pushed: [], via: "api" };
-  const subjects = [...new Set(artifacts.map((a) => a.subject.digest))];
-  const api = (await repository.fetchReferrers(subjects[0]!, options)) !== undefined;
-  const fallback = new Map<Digest, Descriptor[]>();
-  if (!api) for (const subject of subjects) fallback.set(subject, (await fallbackIndex(repository, subject, options)) ?? []);
-
+  const plan = options.plan ?? (await planReferrers(repository, artifacts.map((a) => a.subject.digest), options));
+  const updates = new Map<Digest, Descriptor[]>();
   const pushed: Descriptor[] = [];
   const sent = new Set<Digest>();
   for (const artifact of artifacts) {
@@ -64,15 +77,15 @@ export async function pushReferrers(
     const subject = artifact.subject.digest;
     // The registry found the subject and lists the referrer itself; anything else needs the tag.
     if (answer.ociSubject === subject) continue;
-    if (!fallback.has(subject)) fallback.set(subject, (await fallbackIndex(repository, subject, options)) ?? []);
-    fallback.get(subject)!.push(entry);
+    const known = plan.fallback.get(subject) ?? (await fallbackIndex(repository, subject, options)) ?? [];
+    updates.set(subject, [...(updates.get(subject) ?? known), entry]);
   }
-  for (const [subject, entries] of fallback) {
+  for (const [subject, entries] of updates) {
     const merged = entries.filter((entry, i) => entries.findIndex((e) => e.digest === entry.digest) === i);
     const index = encodeIndex(merged);
     await repository.putManifest(fallbackTag(subject), { bytes: index.bytes, mediaType: MediaType.ImageIndex, digest: index.descriptor.digest }, options);
   }
-  return { pushed, via: fallback.size > 0 ? "tag" : "api" };
+  return { pushed, via: updates.size > 0 ? "tag" : "api" };
 }
 
 /** The descriptors under the subject's `sha256-<hex>` tag, `undefined` when there is no such tag; anything but an index there is refused. */

@@ -1,0 +1,76 @@
+import { WasmpackError } from "@wasmpack/registry/errors";
+import type { OciLayout } from "@wasmpack/registry/layout";
+import { ArtifactType, attachInLayout, createArtifact, pruneLayoutReferrers, type Artifact } from "@wasmpack/registry/referrers";
+import { Annotation, sha256, type Descriptor } from "@wasmpack/registry/oci";
+import type { BuildFlags } from "../project/settings.js";
+import { readDependencyGraph } from "../supply-chain/cargo-graph.js";
+import type { DependencyGraph } from "../supply-chain/graph.js";
+import { toCycloneDx } from "../supply-chain/cyclonedx.js";
+import { toSpdx } from "../supply-chain/spdx.js";
+import { timestamp } from "../supply-chain/sbom-meta.js";
+
+export type SbomFormat = "spdx" | "cyclonedx";
+
+/** What a build attaches to each image it writes. */
+export interface SupplyChainSettings {
+  sbom: SbomFormat | undefined;
+  provenance: boolean;
+}
+
+const SBOM_TYPES: Record<SbomFormat, string> = { spdx: ArtifactType.Spdx, cyclonedx: ArtifactType.CycloneDx };
+
+/** `--sbom spdx|cyclonedx` (default spdx), `--no-sbom`, `--no-provenance`; checked before any build work. */
+export function resolveSupplyChain(flags: Pick<BuildFlags, "sbom" | "provenance">): SupplyChainSettings {
+  const sbom = flags.sbom === false ? undefined : (flags.sbom ?? "spdx");
+  if (sbom !== undefined && !(sbom in SBOM_TYPES)) {
+    throw new WasmpackError("usage", "SBOM_FORMAT", `--sbom ${JSON.stringify(sbom)}: choose spdx or cyclonedx (or --no-sbom)`);
+  }
+  return { sbom: sbom as SbomFormat | undefined, provenance: flags.provenance !== false };
+}
+
+/** One document attached to every image of a build. */
+export interface AttachedDocument {
+  artifactType: string;
+  /** The digest of the document itself (the same for every image). */
+  digest: string;
+  size: number;
+}
+
+/**
+ * Reads the dependency graph of the crates a build compiled, for `--sbom`. Started as soon as
+ * cargo is done, so its `cargo metadata` runs while the images are assembled.
+ */
+export function readBuildGraph(crates: readonly string[], toolchain: { cargo: string; rustc: string; target: string }, env: Record<string, string | undefined>): Promise<DependencyGraph> | undefined {
+  const [manifestPath] = crates;
+  if (!manifestPath) return undefined;
+  return readDependencyGraph({ cargo: toolchain.cargo, rustc: toolchain.rustc, manifestPath, target: toolchain.target, env });
+}
+
+/**
+ * Attaches the SBOM and provenance to each image as OCI 1.1 referrers in the layout, replacing
+ * those of an earlier build, and drops referrers whose image a rebuild re-tagged away.
+ */
+export async function attachToImages(
+  layout: OciLayout,
+  images: readonly Descriptor[],
+  documents: readonly { artifactType: string; mediaType: string; bytes: Uint8Array }[],
+  created: Date,
+): Promise<AttachedDocument[]> {
+  const annotations = { [Annotation.Created]: timestamp(created) };
+  const artifacts: Artifact[] = images.flatMap((subject) =>
+    documents.map((doc) => createArtifact({ artifactType: doc.artifactType, subject, files: [{ mediaType: doc.mediaType, bytes: doc.bytes }], annotations })),
+  );
+  const replace = { subjects: images.map((image) => image.digest), artifactTypes: [...Object.values(SBOM_TYPES), ArtifactType.InToto] };
+  await attachInLayout(layout, artifacts, { replace });
+  await pruneLayoutReferrers(layout);
+  return documents.map((doc) => {
+    const digest = sha256(doc.bytes);
+    return { artifactType: doc.artifactType, digest, size: doc.bytes.byteLength };
+  });
+}
+
+/** The SBOM document in the format asked for. */
+export function sbomDocument(format: SbomFormat, graph: DependencyGraph, meta: Parameters<typeof toSpdx>[1]): { artifactType: string; mediaType: string; bytes: Uint8Array } {
+  const type = SBOM_TYPES[format];
+  return { artifactType: type, mediaType: type, bytes: format === "spdx" ? toSpdx(graph, meta) : toCycloneDx(graph, meta) };
+}
