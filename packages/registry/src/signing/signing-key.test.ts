@@ -150,13 +150,20 @@ describe.skipIf(!openssl)(`PEM keys made by openssl${openssl ? "" : " (skipped: 
     roundTrip(key);
   });
 
-  it("an encrypted PEM with a wrong or no password is the one-line password error", async () => {
+  it("an encrypted PEM (PKCS#8 or legacy OpenSSL) opens with its password; a wrong or no password is the one-line password error", async () => {
     ssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "enc-src.pem");
     ssl("pkcs8", "-topk8", "-in", "enc-src.pem", "-out", "enc.pem", "-passout", `pass:${PASSWORD}`);
     const path = join(dir, "enc.pem");
     const wrong = await failure(readSigningKey(path, { password: "hunter2-wrong" }), "hunter2-wrong");
     expect(wrong).toMatchObject({ code: "SIGNING_KEY_PASSWORD", message: `wrong password for signing key ${path}` });
     expect((await failure(readSigningKey(path))).message).toContain("no password was given");
+    // OpenSSL's legacy encryption: an EC PRIVATE KEY with Proc-Type and DEK-Info headers.
+    ssl("ec", "-in", "enc-src.pem", "-aes256", "-out", "legacy.pem", "-passout", `pass:${PASSWORD}`);
+    const legacy = join(dir, "legacy.pem");
+    expect(await readFile(legacy, "utf8")).toContain("Proc-Type: 4,ENCRYPTED");
+    roundTrip(await readSigningKey(legacy, { password: PASSWORD }));
+    expect((await failure(readSigningKey(legacy, { password: "hunter2-wrong" }), "hunter2-wrong")).code).toBe("SIGNING_KEY_PASSWORD");
+    expect((await failure(readSigningKey(legacy))).code).toBe("SIGNING_KEY_PASSWORD");
   });
 
   it("ed25519 and RSA keys are refused as unsupported key types", async () => {

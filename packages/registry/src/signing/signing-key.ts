@@ -52,7 +52,8 @@ export async function readSigningKey(path: string, options: ReadSigningKeyOption
     const der = await decryptSigstoreKey(pem.body, options.password, path);
     privateKey = parsePrivateKey(() => createPrivateKey({ key: Buffer.from(der), format: "der", type: "pkcs8" }), path);
   } else if (PLAIN_KEY_LABELS.includes(pem.label)) {
-    const encrypted = pem.label === "ENCRYPTED PRIVATE KEY";
+    // PKCS#8 encryption, or OpenSSL's legacy one (`Proc-Type: 4,ENCRYPTED` in an EC PRIVATE KEY).
+    const encrypted = pem.label === "ENCRYPTED PRIVATE KEY" || /^Proc-Type:\s*4,ENCRYPTED/m.test(pem.text);
     privateKey = parsePrivateKey(() => createPrivateKey({ key: pem.text, format: "pem", ...(encrypted ? { passphrase: options.password ?? "" } : {}) }), path, {
       encrypted,
       passwordGiven: options.password !== undefined,
