@@ -16,7 +16,8 @@ import { assertVerified } from "../verify/verify-report.js";
 import { imageContentsFromPlan } from "../verify/plan-contents.js";
 import { buildCrate, buildSpinComponents, lazyToolchain, type BuiltModule, type ModuleContext } from "./wasm-modules.js";
 import { loadBinaryen } from "../wasm/optimize.js";
-import { attachToImages, readBuildGraph, resolveSupplyChain, sbomDocument, type AttachedDocument } from "./supply-chain.js";
+import { attachToImages, provenanceDocument, readBuildGraph, resolveSupplyChain, sbomDocument, type AttachedDocument, type SupplyChainDocument } from "./supply-chain.js";
+import { readSourceInfo } from "../supply-chain/source-info.js";
 
 export interface BuildOptions {
   /** The crate or Spin app directory. */
@@ -111,6 +112,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (formats.optimize) await loadBinaryen();
 
   let toolchainUsed: BuildResult["toolchain"];
+  let rustcVersion: string | undefined;
   const crates: string[] = [];
   const ctx: ModuleContext = {
     projectDir: project.dir,
@@ -124,6 +126,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       if (event.type === "toolchain") {
         const { cargo, rustc, target, origin } = event.toolchain;
         toolchainUsed = { cargo, rustc, target, origin };
+        rustcVersion = event.toolchain.rustcVersion;
       }
       options.onEvent?.(event);
     },
@@ -131,8 +134,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const built = await buildModules(project, settings, ctx);
   // cargo metadata for the SBOM runs while the images are prepared and assembled.
   // A workspace member was built by the workspace's cargo run: its toolchain is looked up (cached) here.
-  const toolchain = supplyChain.sbom && crates.length > 0 ? (toolchainUsed ?? (await lazyToolchain(ctx)())) : undefined;
+  const toolchain = supplyChain.sbom || supplyChain.provenance ? (toolchainUsed ?? (crates.length > 0 ? await lazyToolchain(ctx)() : undefined)) : undefined;
   const graph = supplyChain.sbom && toolchain ? readBuildGraph(crates, toolchain, options.env) : undefined;
+  const source = supplyChain.provenance ? readSourceInfo({ dir: project.dir, env: options.env }) : undefined;
   graph?.catch(() => undefined);
   const { wasm, component, files } = await prepare(project, built, formats, options.onEvent, options.wasmDir);
 
@@ -164,8 +168,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
   const created = new Date(settings.sourceDateEpoch * 1000);
   const meta = { created, wasmpackVersion: options.toolVersion ?? "0.0.0", wasm: wasm.map((w) => ({ name: `${w.name}.wasm`, digest: w.digest })) };
-  const documents = [];
+  const documents: SupplyChainDocument[] = [];
   if (supplyChain.sbom && graph) documents.push(sbomDocument(supplyChain.sbom, await graph, meta));
+  if (source) {
+    documents.push(provenanceDocument({
+      images, wasm: meta.wasm, source: await source, graph: await graph, project: project.dir,
+      target: toolchain?.target ?? settings.target ?? "wasm32-wasi", flags,
+      versions: { wasmpack: meta.wasmpackVersion, rustc: rustcVersion ?? "unknown" },
+    }));
+  }
   const attached = await attachToImages(layout, images.map((image) => image.manifest), documents, created);
   if (settings.ociArchive) await writeOciArchive(layout, settings.ociArchive);
   const primary = images[0]!;

@@ -8,6 +8,9 @@ import type { DependencyGraph } from "../supply-chain/graph.js";
 import { toCycloneDx } from "../supply-chain/cyclonedx.js";
 import { toSpdx } from "../supply-chain/spdx.js";
 import { timestamp } from "../supply-chain/sbom-meta.js";
+import { toProvenance } from "../supply-chain/provenance.js";
+import type { SourceInfo } from "../supply-chain/source-info.js";
+import { basename, relative } from "node:path";
 
 export type SbomFormat = "spdx" | "cyclonedx";
 
@@ -17,6 +20,7 @@ export interface SupplyChainSettings {
   provenance: boolean;
 }
 
+const SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
 const SBOM_TYPES: Record<SbomFormat, string> = { spdx: ArtifactType.Spdx, cyclonedx: ArtifactType.CycloneDx };
 
 /** `--sbom spdx|cyclonedx` (default spdx), `--no-sbom`, `--no-provenance`; checked before any build work. */
@@ -53,12 +57,12 @@ export function readBuildGraph(crates: readonly string[], toolchain: { cargo: st
 export async function attachToImages(
   layout: OciLayout,
   images: readonly Descriptor[],
-  documents: readonly { artifactType: string; mediaType: string; bytes: Uint8Array }[],
+  documents: readonly SupplyChainDocument[],
   created: Date,
 ): Promise<AttachedDocument[]> {
   const annotations = { [Annotation.Created]: timestamp(created) };
   const artifacts: Artifact[] = images.flatMap((subject) =>
-    documents.map((doc) => createArtifact({ artifactType: doc.artifactType, subject, files: [{ mediaType: doc.mediaType, bytes: doc.bytes }], annotations })),
+    documents.map((doc) => createArtifact({ artifactType: doc.artifactType, subject, files: [{ mediaType: doc.mediaType, bytes: doc.bytes, ...(doc.annotations ? { annotations: doc.annotations } : {}) }], annotations })),
   );
   const replace = { subjects: images.map((image) => image.digest), artifactTypes: [...Object.values(SBOM_TYPES), ArtifactType.InToto] };
   await attachInLayout(layout, artifacts, { replace });
@@ -69,8 +73,46 @@ export async function attachToImages(
   });
 }
 
+/** A document attached to each image: its artifact type, the file's media type and bytes. */
+export interface SupplyChainDocument {
+  artifactType: string;
+  mediaType: string;
+  bytes: Uint8Array;
+  /** On the file (layer), e.g. the in-toto predicate type as docker buildx writes it. */
+  annotations?: Record<string, string>;
+}
+
 /** The SBOM document in the format asked for. */
-export function sbomDocument(format: SbomFormat, graph: DependencyGraph, meta: Parameters<typeof toSpdx>[1]): { artifactType: string; mediaType: string; bytes: Uint8Array } {
+export function sbomDocument(format: SbomFormat, graph: DependencyGraph, meta: Parameters<typeof toSpdx>[1]): SupplyChainDocument {
   const type = SBOM_TYPES[format];
   return { artifactType: type, mediaType: type, bytes: format === "spdx" ? toSpdx(graph, meta) : toCycloneDx(graph, meta) };
+}
+
+/** The SLSA provenance of a build: what it made (wasm files, image manifests), from what, with what. */
+export function provenanceDocument(input: {
+  images: readonly { format: string; tag: string; digest: string }[];
+  wasm: readonly { name: string; digest: string }[];
+  source: SourceInfo;
+  graph: DependencyGraph | undefined;
+  project: string;
+  target: string;
+  flags: BuildFlags & { strip?: boolean; optimize?: boolean };
+  versions: { wasmpack: string; rustc: string };
+}): SupplyChainDocument {
+  const { flags, graph } = input;
+  const shaping = { ...(flags.bin ? { bin: flags.bin } : {}), ...(flags.strip === false ? { strip: false } : {}), ...(flags.optimize ? { optimize: true } : {}) };
+  const bytes = toProvenance({
+    subjects: [...input.wasm, ...input.images.map((image) => ({ name: `${image.format}:${image.tag}`, digest: image.digest }))],
+    source: input.source,
+    build: {
+      project: input.source.git?.path ?? basename(input.project),
+      target: input.target,
+      formats: input.images.map((image) => image.format),
+      tags: input.images.map((image) => image.tag),
+      ...(Object.keys(shaping).length ? { flags: shaping } : {}),
+    },
+    versions: input.versions,
+    ...(graph ? { lockfile: { name: relative(input.project, graph.lockfile.path) || "Cargo.lock", sha256: graph.lockfile.sha256 } } : {}),
+  });
+  return { artifactType: ArtifactType.InToto, mediaType: ArtifactType.InToto, bytes, annotations: { "in-toto.io/predicate-type": SLSA_PROVENANCE_V1 } };
 }
