@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { WasmpackError } from "@wasmpack/registry/errors";
 import { execaRunner, exitText, firstLine, type CommandEnv, type CommandRunner } from "../cargo/runner.js";
@@ -46,7 +46,7 @@ export async function readDependencyGraph(options: ReadDependencyGraphOptions): 
     cwd: dirname(options.manifestPath),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  if (result.exitCode !== 0) throw metadataFailed(result.stderr, options.manifestPath, exitText(result));
+  if (result.exitCode !== 0) throw await metadataFailed(result.stderr, options.manifestPath, exitText(result));
   const metadata = parseMetadata(result.stdout, options.manifestPath);
 
   const lockPath = join(metadata.workspace_root, "Cargo.lock");
@@ -155,12 +155,14 @@ function lockKey(name: string, version: string, source: string | null | undefine
   return `${name} ${version} ${source ?? ""}`;
 }
 
-function metadataFailed(stderr: string, manifestPath: string, how: string): WasmpackError {
-  // cargo: "the lock file P needs to be updated but --locked was passed" / "cannot create the lock file P because --locked was passed"
+async function metadataFailed(stderr: string, manifestPath: string, how: string): Promise<WasmpackError> {
+  // cargo: "the lock file P needs to be updated but --locked was passed" (also when P is missing,
+  // before 1.7x), "cannot create the lock file P because --locked was passed" (later)
   const lock = /(cannot create )?the lock file (\S+?)(?: needs to be updated| because)[^\n]*--locked/.exec(stderr);
   if (lock) {
     const lockPath = lock[2]!;
-    return lock[1]
+    const missing = lock[1] !== undefined || !(await access(lockPath).then(() => true, () => false));
+    return missing
       ? new WasmpackError("input", "CARGO_LOCK_MISSING", `${lockPath} is missing: run \`cargo generate-lockfile\` and commit it; the SBOM lists what it locks`)
       : new WasmpackError("input", "CARGO_LOCK_OUTDATED", `${lockPath} does not match Cargo.toml: run \`cargo update\` (or \`cargo update -p NAME\`) and commit it; the SBOM lists only what it locks`);
   }
