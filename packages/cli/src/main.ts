@@ -9,6 +9,7 @@ import { registerResolve } from "./commands/resolve.js";
 import { registerK8s } from "./commands/k8s.js";
 import { registerNodeConfig } from "./commands/node-config.js";
 import { registerVerify } from "./commands/verify.js";
+import { registerSign } from "./commands/sign.js";
 import { EXIT_CODES } from "./exit-codes.js";
 import { Interrupted } from "./actions/interrupt.js";
 import { useBaselineWasm } from "./baseline-wasm.js";
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
   registerPush(program, env);
   registerPull(program, env);
   registerLogin(program, env);
+  registerSign(program, env);
   registerInspect(program, env);
   registerResolve(program, env);
   registerVerify(program, env);

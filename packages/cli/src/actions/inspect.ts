@@ -1,7 +1,8 @@
 import { classifyImage } from "@wasmpack/builder";
 import { layoutSource, readImage, type ImageView } from "@wasmpack/registry";
 import { OciLayout } from "@wasmpack/registry/layout";
-import { parseReference } from "@wasmpack/registry/oci";
+import { parseReference, type Descriptor } from "@wasmpack/registry/oci";
+import { layoutReferrers } from "@wasmpack/registry/referrers";
 import type { InspectCommandOptions } from "../commands/inspect.js";
 import { createConsole, formatBytes, type Console } from "./console.js";
 import { isLocalImage, locateLayoutImage } from "./locate-image.js";
@@ -22,17 +23,20 @@ export async function inspect(image: string, options: InspectCommandOptions, env
   const out = createConsole();
   const local = isLocalImage(image) ? await locateLayoutImage(image, env) : undefined;
   let view: ImageView;
+  let referrers: Descriptor[];
   if (local) {
-    view = await readImage(layoutSource(await OciLayout.open(local.layout)), local.tag);
+    const layout = await OciLayout.open(local.layout);
+    view = await readImage(layoutSource(layout), local.tag);
+    referrers = await layoutReferrers(layout, view.descriptor.digest);
   } else {
-    view = await readRemoteImage(parseReference(image), options, env);
+    ({ view, referrers } = await readRemoteImage(parseReference(image), options, env, { referrers: true }));
   }
   const kind = view.manifest.kind === "manifest" ? classifyImage(view.manifest.manifest, view.config) : "index";
-  if (options.json) out.json({ image, store: view.store, digest: view.descriptor.digest, mediaType: view.descriptor.mediaType, size: view.descriptor.size, kind, manifest: view.manifest.kind === "manifest" ? view.manifest.manifest : view.manifest.index, config: view.config ?? null });
-  else render(out, image, view, kind);
+  if (options.json) out.json({ image, store: view.store, digest: view.descriptor.digest, mediaType: view.descriptor.mediaType, size: view.descriptor.size, kind, manifest: view.manifest.kind === "manifest" ? view.manifest.manifest : view.manifest.index, config: view.config ?? null, referrers });
+  else render(out, image, view, kind, referrers);
 }
 
-function render(out: Console, image: string, view: ImageView, kind: string): void {
+function render(out: Console, image: string, view: ImageView, kind: string, referrers: readonly Descriptor[]): void {
   const lines = [image, `  digest      ${view.descriptor.digest}`, `  media type  ${view.descriptor.mediaType}`];
   if (view.manifest.kind === "index") {
     lines.push(`  kind        index of ${view.manifest.index.manifests.length}`);
@@ -40,6 +44,7 @@ function render(out: Console, image: string, view: ImageView, kind: string): voi
       const platform = m.platform ? `${m.platform.os}/${m.platform.architecture}` : "-";
       lines.push(`    ${m.digest}  ${platform}  ${m.mediaType}`);
     }
+    for (const referrer of referrers) lines.push(`  referrer    ${referrer.digest}  ${referrer.artifactType ?? referrer.mediaType}`);
     return out.result(lines.join("\n"));
   }
   const { manifest } = view.manifest;
@@ -58,5 +63,6 @@ function render(out: Console, image: string, view: ImageView, kind: string): voi
     lines.push(`  layer       ${layer.digest}  ${formatBytes(layer.size).padStart(10)}  ${layer.mediaType}${title ? `  ${title}` : ""}`);
   }
   lines.push(`  total       ${formatBytes(total)}`);
+  for (const referrer of referrers) lines.push(`  referrer    ${referrer.digest}  ${formatBytes(referrer.size).padStart(10)}  ${referrer.artifactType ?? referrer.mediaType}`);
   out.result(lines.join("\n"));
 }

@@ -21,7 +21,7 @@ export async function pull(ref: string, options: PullCommandOptions, env: Record
   const progress = createProgressView({ verb: "pulled", quiet: options.quiet });
   // SIGINT/SIGTERM cut the pull at once; the failure path below then cleans up.
   const interrupts = watchInterrupts("pull", 0);
-  const result = await pullToLayout(source, layout, { ...clientOptions, onProgress: progress.onProgress, signal: interrupts.signal }).catch(async (error: unknown) => {
+  const result = await pullToLayout(source, layout, { ...clientOptions, onProgress: progress.onProgress, signal: interrupts.signal, ...(options.referrers ? { referrers: true } : {}) }).catch(async (error: unknown) => {
     // Nothing half-written: a layout this pull created goes away with the failure.
     if (created) await rm(output, { recursive: true, force: true });
     const signal = interrupts.received();
@@ -31,5 +31,7 @@ export async function pull(ref: string, options: PullCommandOptions, env: Record
     progress.done();
   });
   out.info(`pulled ${formatReference(source)} ${result.digest} into ${layout.dir} (tag ${result.tags.join(", ")}): ${result.pulled} blobs, ${formatBytes(result.bytes)}`);
-  if (options.json) out.json({ ref: formatReference(source), digest: result.digest, layout: layout.dir, tags: result.tags, pulled: result.pulled, skipped: result.skipped, bytes: result.bytes });
+  for (const referrer of result.referrers ?? []) out.info(`  referrer ${referrer.artifactType ?? referrer.mediaType} ${referrer.digest}`);
+  const referrers = result.referrers?.map((r) => ({ artifactType: r.artifactType, digest: r.digest }));
+  if (options.json) out.json({ ref: formatReference(source), digest: result.digest, layout: layout.dir, tags: result.tags, pulled: result.pulled, skipped: result.skipped, bytes: result.bytes, ...(referrers ? { referrers } : {}) });
 }

@@ -2,7 +2,8 @@ import { homedir } from "node:os";
 import { openRemote, readImage, remoteSource, type ImageView, type RegistryClientOptions } from "@wasmpack/registry";
 import { createCredentialProvider } from "@wasmpack/registry/credentials";
 import { WasmpackError } from "@wasmpack/registry/errors";
-import type { Reference } from "@wasmpack/registry/oci";
+import type { Descriptor, Reference } from "@wasmpack/registry/oci";
+import { listReferrers } from "@wasmpack/registry/referrers";
 import type { RegistryFlags } from "../commands/registry-flags.js";
 
 /**
@@ -26,11 +27,15 @@ export async function registryClientOptions(flags: RegistryFlags, env: Record<st
   };
 }
 
-/** The manifest (and config) a registry reference names, read with the client these flags describe. */
-export async function readRemoteImage(reference: Reference, flags: RegistryFlags, env: Record<string, string | undefined>): Promise<ImageView> {
+/** The manifest (and config) a registry reference names, and its referrers, read with the client these flags describe. */
+export async function readRemoteImage(reference: Reference, flags: RegistryFlags, env: Record<string, string | undefined>, options: { referrers: true }): Promise<{ view: ImageView; referrers: Descriptor[] }>;
+export async function readRemoteImage(reference: Reference, flags: RegistryFlags, env: Record<string, string | undefined>): Promise<ImageView>;
+export async function readRemoteImage(reference: Reference, flags: RegistryFlags, env: Record<string, string | undefined>, options?: { referrers: true }): Promise<ImageView | { view: ImageView; referrers: Descriptor[] }> {
   const repository = openRemote(reference, await registryClientOptions(flags, env));
   try {
-    return await readImage(remoteSource(repository), reference.digest ?? reference.tag);
+    const view = await readImage(remoteSource(repository), reference.digest ?? reference.tag);
+    if (!options?.referrers) return view;
+    return { view, referrers: (await listReferrers(repository, view.descriptor.digest)).referrers };
   } finally {
     await repository.close();
   }

@@ -18,12 +18,13 @@ export async function pullToTempLayout(
   flags: RegistryFlags,
   env: Record<string, string | undefined>,
   tag: string,
+  options: { referrers?: boolean } = {},
 ): Promise<{ located: LocatedLayout & { tag: string }; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), `wasmpack-${tag}-`));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
     const layout = await OciLayout.create(dir);
-    await pullToLayout(reference, layout, { ...(await registryClientOptions(flags, env)), tags: [tag] });
+    await pullToLayout(reference, layout, { ...(await registryClientOptions(flags, env)), tags: [tag], ...(options.referrers ? { referrers: true } : {}) });
     return { located: { layout: dir, tag }, cleanup };
   } catch (error) {
     await cleanup();
