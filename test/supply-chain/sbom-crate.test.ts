@@ -128,6 +128,23 @@ describe.skipIf(!hasDebianRust)("the SBOM of test/fixtures/sbom-crate (Debian's 
     expect(result.stdout.trim()).toBe("valid");
   });
 
+  it("tells host from linked in both documents: SPDX relationships, CycloneDX scopes", async () => {
+    const spdx = JSON.parse(await readFile(spdxFile, "utf8")) as { relationships: Array<{ spdxElementId: string; relationshipType: string; relatedSpdxElement: string }> };
+    const short = (id: string) => id.replace(/^SPDXRef-(Package|File)-/, "");
+    expect(spdx.relationships.map((r) => `${short(r.spdxElementId)} ${r.relationshipType} ${short(r.relatedSpdxElement)}`)).toEqual([
+      "SPDXRef-DOCUMENT DESCRIBES sbom-crate-0.3.1",
+      "autocfg-1.1.0 BUILD_DEPENDENCY_OF sbom-crate-0.3.1",
+      "itertools-0.10.5 DEPENDS_ON either-1.19.0",
+      "paste-1.0.14 BUILD_TOOL_OF sbom-crate-0.3.1",
+      "sbom-crate-0.3.1 DEPENDS_ON itertools-0.10.5",
+      `sbom-crate-0.3.1 GENERATES sbom-crate.wasm-${wasmDigest.slice(7, 19)}`,
+    ]);
+    const cdx = JSON.parse(await readFile(cdxFile, "utf8")) as { components: Array<{ name: string; scope?: string }> };
+    expect(Object.fromEntries(cdx.components.map((c) => [c.name, c.scope ?? "-"]))).toEqual({
+      autocfg: "excluded", either: "required", itertools: "required", paste: "excluded", "sbom-crate.wasm": "-",
+    });
+  });
+
   it("names the wasm with its digest in both documents, and writes the same bytes from another checkout of the same source", async () => {
     const hex = wasmDigest.slice("sha256:".length);
     expect(await readFile(spdxFile, "utf8")).toContain(hex);

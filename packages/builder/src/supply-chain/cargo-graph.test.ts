@@ -89,7 +89,8 @@ describe("readDependencyGraph", () => {
 
   it.each([
     ["error: cannot create the lock file /p/Cargo.lock because --locked was passed to prevent this\nhelp: …", "CARGO_LOCK_MISSING", /^\/p\/Cargo\.lock is missing: run `cargo generate-lockfile`/],
-    ["    Updating crates.io index\nerror: the lock file /p/Cargo.lock needs to be updated but --locked was passed to prevent this\nIf you want …", "CARGO_LOCK_OUTDATED", /^\/p\/Cargo\.lock does not match Cargo\.toml: run `cargo update`/],
+    ["    Updating crates.io index\nerror: the lock file /p/Cargo.lock needs to be updated but --locked was passed to prevent this\nIf you want …", "CARGO_LOCK_MISSING", /^\/p\/Cargo\.lock is missing/], // cargo < 1.7x says so for a missing one too
+    [`    Updating crates.io index\nerror: the lock file ${dir}/Cargo.lock needs to be updated but --locked was passed to prevent this\nIf you want …`, "CARGO_LOCK_OUTDATED", /\/Cargo\.lock does not match Cargo\.toml: run `cargo update`/],
     ["error: failed to parse manifest at `/p/Cargo.toml`\n\nCaused by: …", "CARGO_METADATA_FAILED", /cargo metadata failed for .*: error: failed to parse manifest at `\/p\/Cargo.toml`$/],
   ])("fails in one line when cargo says %#", async (stderr, code, message) => {
     const error = await readDependencyGraph(options(fakeCargo({ exitCode: 101, stderr }))).catch((e: unknown) => e);
