@@ -92,8 +92,9 @@ if [[ "$(.tools/node-24/node_modules/.bin/node --version 2>/dev/null || true)" !
   npm install --silent --no-save --prefix .tools/node-24 "node@$NODE24_VERSION" >/dev/null
 fi
 
-# Go tools build from the Go module proxy in about a minute each into .tools/bin (gitignored),
-# where the tests and the benchmark look after PATH.
+# Go tools build from the Go module proxy into .tools/bin (gitignored), where the tests and the
+# benchmark look after PATH: crane and oras in about a minute each, cosign in about 4 min and syft
+# in about 6 min on 2 cores (empty build cache, modules already downloaded).
 for tool in "${GO_TOOLS[@]}"; do
   read -r name module <<<"$tool"
   if [[ -x ".tools/bin/$name" ]] || command -v "$name" >/dev/null; then
