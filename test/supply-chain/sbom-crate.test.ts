@@ -80,12 +80,14 @@ describe.skipIf(!hasDebianRust)("the SBOM of test/fixtures/sbom-crate (Debian's 
     await writeFile(cdxFile, toCycloneDx(graph, meta));
   }, 600_000);
 
-  it("lists what the build compiles: linked itertools and either, host-only paste and autocfg; no dev or windows dependency", () => {
+  it("lists what the build compiles: linked itertools and either, host-only paste, autocfg, jobserver and its cfg(unix) libc; no dev or windows dependency", () => {
     const byName = Object.fromEntries(graph.packages.map((p) => [nameAt(p), p.classification]));
     expect(byName).toEqual({
       "autocfg@1.1.0": "host",
       "either@1.19.0": "linked",
       "itertools@0.10.5": "linked",
+      "jobserver@0.1.26": "host",
+      "libc@0.2.169": "host", // jobserver's [target.'cfg(unix)'.dependencies]: the host is unix, wasm is not
       "paste@1.0.14": "host",
       "sbom-crate@0.3.1": "linked",
     });
@@ -140,13 +142,15 @@ describe.skipIf(!hasDebianRust)("the SBOM of test/fixtures/sbom-crate (Debian's 
       "SPDXRef-DOCUMENT DESCRIBES sbom-crate-0.3.1",
       "autocfg-1.1.0 BUILD_DEPENDENCY_OF sbom-crate-0.3.1",
       "itertools-0.10.5 DEPENDS_ON either-1.19.0",
+      "jobserver-0.1.26 BUILD_DEPENDENCY_OF sbom-crate-0.3.1",
+      "jobserver-0.1.26 DEPENDS_ON libc-0.2.169",
       "paste-1.0.14 BUILD_TOOL_OF sbom-crate-0.3.1",
       "sbom-crate-0.3.1 DEPENDS_ON itertools-0.10.5",
       `sbom-crate-0.3.1 GENERATES sbom-crate.wasm-${wasmDigest.slice(7, 19)}`,
     ]);
     const cdx = JSON.parse(await readFile(cdxFile, "utf8")) as { components: Array<{ name: string; scope?: string }> };
     expect(Object.fromEntries(cdx.components.map((c) => [c.name, c.scope ?? "-"]))).toEqual({
-      autocfg: "excluded", either: "required", itertools: "required", paste: "excluded", "sbom-crate.wasm": "-",
+      autocfg: "excluded", either: "required", itertools: "required", jobserver: "excluded", libc: "excluded", paste: "excluded", "sbom-crate.wasm": "-",
     });
   });
 

@@ -40,8 +40,18 @@ const METADATA = {
 };
 const LOCK = `version = 3\n\n${["linked", "shared", "macro", "macro-dep", "builder", "devonly"].map((n, i) => `[[package]]\nname = "${n}"\nversion = "1.0.0"\nsource = "${CIO}"\nchecksum = "${String(i).repeat(64)}"\n`).join("\n")}`;
 
+const CFGS: Record<string, string> = {
+  "wasm32-wasi": 'panic="abort"\ntarget_arch="wasm32"\ntarget_family="wasm"\ntarget_os="wasi"\n',
+  "x86_64-unknown-linux-gnu": 'panic="unwind"\ntarget_arch="x86_64"\ntarget_family="unix"\ntarget_os="linux"\nunix\n',
+};
+
+/** cargo answers `result`; rustc answers as a rustc on x86_64 Linux would. */
 function fakeCargo(result: Partial<RunResult>, seen: Array<{ args: readonly string[]; env: Record<string, string | undefined> }> = []): CommandRunner {
-  return async (_file, args, options) => {
+  return async (file, args, options) => {
+    if (file.endsWith("rustc")) {
+      if (args[0] === "-vV") return { stdout: "rustc 1.63.0\nhost: x86_64-unknown-linux-gnu\n", stderr: "", exitCode: 0 };
+      return { stdout: CFGS[args[3]!] ?? "", stderr: CFGS[args[3]!] ? "" : "error: unknown target", exitCode: CFGS[args[3]!] ? 0 : 1 };
+    }
     seen.push({ args, env: options.env });
     return { stdout: "", stderr: "", exitCode: 0, ...result };
   };
@@ -54,7 +64,7 @@ describe("readDependencyGraph", () => {
   it("runs one cargo metadata --locked for the target with the chosen rustc", async () => {
     const seen: Array<{ args: readonly string[]; env: Record<string, string | undefined> }> = [];
     await readDependencyGraph(options(fakeCargo({ stdout: JSON.stringify(METADATA) }, seen)));
-    expect(seen).toEqual([{ args: ["metadata", "--format-version", "1", "--locked", "--filter-platform", "wasm32-wasi", "--manifest-path", join(dir, "Cargo.toml")], env: { PATH: "/usr/bin", RUSTC: "/usr/bin/rustc" } }]);
+    expect(seen).toEqual([{ args: ["metadata", "--format-version", "1", "--locked", "--filter-platform", "wasm32-wasi", "--filter-platform", "x86_64-unknown-linux-gnu", "--manifest-path", join(dir, "Cargo.toml")], env: { PATH: "/usr/bin", RUSTC: "/usr/bin/rustc" } }]);
   });
 
   it("marks what is linked and what only the host compiles, and leaves dev-dependencies out", async () => {
@@ -77,6 +87,29 @@ describe("readDependencyGraph", () => {
     expect(byName.get("app")).not.toHaveProperty("purl");
     expect(graph.root).toBe(id("app"));
     expect(graph.lockfile.path).toBe(join(dir, "Cargo.lock"));
+  });
+
+  it("reads a platform condition for the host on build and host edges, for wasm on the others", async () => {
+    const on = (name: string, target: string, kind: string | null = null) => ({ name, pkg: id(name), dep_kinds: [{ kind, target }] });
+    const metadata = {
+      ...METADATA,
+      packages: [...METADATA.packages, lib("libc"), lib("wasm-only"), lib("unix-build"), lib("windows-only")],
+      resolve: {
+        root: id("app"),
+        nodes: [
+          { id: id("app"), deps: [dep("linked", null), dep("macro", null), dep("builder", "build"), on("wasm-only", 'cfg(target_arch = "wasm32")'), on("unix-build", "cfg(unix)", "build"), on("windows-only", "cfg(windows)")] },
+          { id: id("linked"), deps: [on("libc", "cfg(unix)")] }, // not for wasm: left out
+          { id: id("macro"), deps: [on("libc", "cfg(any(unix, windows))")] }, // the proc-macro runs on the host: kept
+          { id: id("builder"), deps: [on("wasm-only", 'cfg(target_arch = "wasm32")')] }, // the host is no wasm32: left out
+          ...["libc", "wasm-only", "unix-build", "windows-only", "shared", "macro-dep", "devonly"].map((name) => ({ id: id(name), deps: [] })),
+        ],
+      },
+    };
+    const graph = await readDependencyGraph(options(fakeCargo({ stdout: JSON.stringify(metadata) })));
+    expect(Object.fromEntries(graph.packages.map((p) => [p.name, p.classification]))).toEqual({
+      app: "linked", builder: "host", libc: "host", linked: "linked", macro: "host", "unix-build": "host", "wasm-only": "linked",
+    });
+    expect(graph.edges.filter((e) => e.to === id("libc")).map((e) => e.from)).toEqual([id("macro")]);
   });
 
   it("takes the member's package id on a virtual workspace, and asks for it when missing", async () => {

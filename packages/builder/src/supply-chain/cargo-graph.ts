@@ -6,12 +6,13 @@ import { parseToml } from "../project/toml.js";
 import type { DependencyGraph, EdgeKind, GraphEdge, GraphPackage, PackageSource } from "./graph.js";
 import { spdxLicense } from "./license.js";
 import { cargoPurl } from "./purl.js";
+import { hostTriple, platformMatches, platformOf } from "./target-cfg.js";
 import { byCodeUnit, sha256Hex } from "./stable-json.js";
 
 export interface ReadDependencyGraphOptions {
   /** The cargo to run (the toolchain wasmpack chose). */
   cargo: string;
-  /** The rustc paired with it: passed as RUSTC, so cargo evaluates cfgs with the right compiler. */
+  /** The rustc paired with it: passed as RUSTC, and asked for the host and the platforms' cfgs (default: env RUSTC, else rustc). */
   rustc?: string;
   manifestPath: string;
   /** The wasm target the build is for: dependencies for other platforms are left out. */
@@ -20,34 +21,43 @@ export interface ReadDependencyGraphOptions {
   env: CommandEnv;
   /** For a member of a virtual workspace: its cargo package id (cargo metadata has no root then). */
   packageId?: string;
+  /** The host's triple, when known (saves a `rustc -vV`). */
+  host?: string;
   runner?: CommandRunner;
   signal?: AbortSignal;
 }
 
 const CRATES_IO = new Set(["https://github.com/rust-lang/crates.io-index", "https://index.crates.io/", "https://index.crates.io"]);
 
+type Side = "target" | "host";
+
 /**
  * The packages a cargo build of `manifestPath` for `target` compiles, from one
- * `cargo metadata --locked --filter-platform TARGET` (https://doc.rust-lang.org/cargo/commands/cargo-metadata.html)
- * and the Cargo.lock beside the workspace root (checksums, https://doc.rust-lang.org/cargo/guide/cargo-toml-vs-cargo-lock.html).
+ * `cargo metadata --locked --filter-platform TARGET --filter-platform HOST`
+ * (https://doc.rust-lang.org/cargo/commands/cargo-metadata.html) and the Cargo.lock at the
+ * workspace root (checksums, https://doc.rust-lang.org/cargo/guide/cargo-toml-vs-cargo-lock.html).
  *
- * `linked`: reachable from the root through `[dependencies]` edges without passing through a
- * proc-macro. `host`: everything else the build compiles (build-dependencies, proc-macros and what
- * only they reach). Known limit: cargo metadata filters every edge with the wasm target's cfg,
- * also those of host-compiled packages, so a host package's own `[target.'cfg(unix)']`
- * dependencies are not listed; the linked set is exact.
+ * `linked`: compiled for the wasm target, i.e. reachable from the root through `[dependencies]`
+ * edges without passing through a proc-macro or a build-dependency. `host`: everything else the
+ * build compiles (build-dependencies, proc-macros and what they need on the build machine). As
+ * cargo does, a build-dependency's or host package's `[target.'cfg(…)']` conditions are read for
+ * the host and the others for the wasm target (with `rustc --print cfg`, asked while cargo runs).
  */
 export async function readDependencyGraph(options: ReadDependencyGraphOptions): Promise<DependencyGraph> {
   const runner = options.runner ?? execaRunner;
-  const args = ["metadata", "--format-version", "1", "--locked", "--filter-platform", options.target, "--manifest-path", options.manifestPath];
   const env = options.rustc ? { ...options.env, RUSTC: options.rustc } : options.env;
-  const result = await runner(options.cargo, args, {
-    env,
-    cwd: dirname(options.manifestPath),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const cwd = dirname(options.manifestPath);
+  const signal = options.signal ? { signal: options.signal } : {};
+  const rustcOptions = { rustc: options.rustc ?? env["RUSTC"] ?? "rustc", target: options.target, env, cwd, runner, ...signal };
+  const host = options.host ?? (await hostTriple(rustcOptions));
+  const platforms = Promise.all([platformOf(options.target, rustcOptions), platformOf(host, rustcOptions)]);
+  platforms.catch(() => undefined); // cargo's error, when there is one, comes first
+  const filters = [...new Set([options.target, host])].flatMap((triple) => ["--filter-platform", triple]);
+  const args = ["metadata", "--format-version", "1", "--locked", ...filters, "--manifest-path", options.manifestPath];
+  const result = await runner(options.cargo, args, { env, cwd, ...signal });
   if (result.exitCode !== 0) throw await metadataFailed(result.stderr, options.manifestPath, exitText(result));
   const metadata = parseMetadata(result.stdout, options.manifestPath);
+  const [targetPlatform, hostPlatform] = await platforms;
 
   const lockPath = join(metadata.workspace_root, "Cargo.lock");
   const lockBytes = await readFile(lockPath).catch((cause: unknown) => {
@@ -65,17 +75,40 @@ export async function readDependencyGraph(options: ReadDependencyGraphOptions): 
       : `${options.manifestPath} is a virtual workspace: name the member package to describe`);
   }
   const isProcMacro = (id: string) => packages.get(id)?.targets.some((t) => t.kind.includes("proc-macro")) ?? false;
-  const buildEdges = (id: string) =>
-    (nodes.get(id)?.deps ?? []).flatMap((dep) => {
-      const kinds = edgeKinds(dep);
-      return kinds.length ? [{ from: id, to: dep.pkg, kinds }] : [];
-    });
 
-  const linked = walk(rootId, (id) => buildEdges(id).filter((e) => e.kinds.includes("normal") && !isProcMacro(e.to)).map((e) => e.to));
-  const built = walk(rootId, (id) => buildEdges(id).map((e) => e.to));
-  const edges: GraphEdge[] = [...built].flatMap(buildEdges).sort((a, b) => byCodeUnit(a.from, b.from) || byCodeUnit(a.to, b.to));
+  // Walk (package, side) pairs as cargo's unit graph does: a build edge or a host package's edges
+  // are decided by the host's platform and lead to host packages; a proc-macro is always host.
+  const reached = new Map<string, Set<Side>>();
+  const edgeKindsFound = new Map<string, { from: string; to: string; kinds: Set<EdgeKind> }>();
+  const queue: Array<[string, Side]> = [];
+  const visit = (id: string, side: Side) => {
+    const sides = reached.get(id) ?? new Set<Side>();
+    if (sides.has(side)) return;
+    reached.set(id, sides.add(side));
+    queue.push([id, side]);
+  };
+  visit(rootId, "target");
+  for (let next = queue.pop(); next; next = queue.pop()) {
+    const [id, side] = next;
+    for (const dep of nodes.get(id)?.deps ?? []) {
+      for (const { kind, target } of dep.dep_kinds ?? [{ kind: null, target: null }]) {
+        if (kind === "dev") continue;
+        const edgeKind: EdgeKind = kind === "build" ? "build" : "normal";
+        const decidedBy: Side = side === "host" || edgeKind === "build" ? "host" : "target";
+        if (!platformMatches(target, decidedBy === "host" ? hostPlatform : targetPlatform)) continue;
+        const key = `${id}\n${dep.pkg}`;
+        const edge = edgeKindsFound.get(key) ?? { from: id, to: dep.pkg, kinds: new Set<EdgeKind>() };
+        edgeKindsFound.set(key, edge);
+        edge.kinds.add(edgeKind);
+        visit(dep.pkg, decidedBy === "host" || isProcMacro(dep.pkg) ? "host" : "target");
+      }
+    }
+  }
+  const edges: GraphEdge[] = [...edgeKindsFound.values()]
+    .map((edge) => ({ from: edge.from, to: edge.to, kinds: [...edge.kinds].sort() }))
+    .sort((a, b) => byCodeUnit(a.from, b.from) || byCodeUnit(a.to, b.to));
 
-  const graphPackages = [...built].map((id): GraphPackage => {
+  const graphPackages = [...reached].map(([id, sides]): GraphPackage => {
     const pkg = packages.get(id);
     if (!pkg) throw invalid(options.manifestPath, `lists ${id} in its resolve graph but not in packages`);
     const source = packageSource(pkg.source);
@@ -89,31 +122,12 @@ export async function readDependencyGraph(options: ReadDependencyGraphOptions): 
       ...(purl ? { purl } : {}),
       ...(checksum ? { checksum } : {}),
       license: spdxLicense(pkg.license),
-      classification: linked.has(id) ? "linked" : "host",
+      classification: sides.has("target") ? "linked" : "host",
       procMacro: isProcMacro(id),
     };
   });
   graphPackages.sort((a, b) => byCodeUnit(a.name, b.name) || byCodeUnit(a.version, b.version) || byCodeUnit(a.id, b.id));
   return { root: rootId, target: options.target, packages: graphPackages, edges, lockfile: { path: lockPath, sha256: sha256Hex(lockBytes) } };
-}
-
-function walk(start: string, next: (id: string) => string[]): Set<string> {
-  const seen = new Set([start]);
-  const queue = [start];
-  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
-    for (const child of next(id)) if (!seen.has(child)) seen.add(child), queue.push(child);
-  }
-  return seen;
-}
-
-/** An edge's kinds without "dev"; cargo before 1.41 wrote no dep_kinds (all normal). */
-function edgeKinds(dep: MetadataDep): EdgeKind[] {
-  const kinds = new Set<EdgeKind>();
-  for (const { kind } of dep.dep_kinds ?? [{ kind: null }]) {
-    if (kind === null || kind === "normal") kinds.add("normal");
-    else if (kind === "build") kinds.add("build");
-  }
-  return [...kinds].sort();
 }
 
 function packageSource(source: string | null): PackageSource {
@@ -172,7 +186,8 @@ async function metadataFailed(stderr: string, manifestPath: string, how: string)
 
 interface MetadataDep {
   pkg: string;
-  dep_kinds?: Array<{ kind: string | null }>;
+  /** Absent before cargo 1.41 (every edge normal then). */
+  dep_kinds?: Array<{ kind: string | null; target?: string | null }>;
 }
 
 interface Metadata {
