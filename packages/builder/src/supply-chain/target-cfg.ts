@@ -107,7 +107,24 @@ export async function platformOf(triple: string, options: PlatformOptions): Prom
   return { triple, cfgs: new Set(text.split("\n").map((line) => line.trim()).filter(Boolean)) };
 }
 
-async function askRustc(args: string[], options: PlatformOptions): Promise<string> {
+// rustc's answers depend on the rustc alone (and, for a rustup proxy, RUSTUP_TOOLCHAIN): kept for
+// the process, so a workspace's members ask once. Per runner, so a test's fake rustc is its own.
+const answers = new WeakMap<CommandRunner, Map<string, Promise<string>>>();
+
+function askRustc(args: string[], options: PlatformOptions): Promise<string> {
+  const known = answers.get(options.runner) ?? new Map<string, Promise<string>>();
+  answers.set(options.runner, known);
+  const key = [options.rustc, options.env["RUSTUP_TOOLCHAIN"] ?? "", ...args].join("\0");
+  let answer = known.get(key);
+  if (!answer) {
+    answer = runRustc(args, options);
+    known.set(key, answer);
+    answer.catch(() => known.delete(key));
+  }
+  return answer;
+}
+
+async function runRustc(args: string[], options: PlatformOptions): Promise<string> {
   const result = await options.runner(options.rustc, args, { env: options.env, cwd: options.cwd, ...(options.signal ? { signal: options.signal } : {}) });
   if (result.exitCode !== 0) {
     throw new WasmpackError("toolchain", "RUSTC_FAILED", `${options.rustc} ${args.join(" ")} failed (${exitText(result)}): ${firstLine(result.stderr)}`);
