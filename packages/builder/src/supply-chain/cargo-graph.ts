@@ -6,7 +6,7 @@ import { parseToml } from "../project/toml.js";
 import type { DependencyGraph, EdgeKind, GraphEdge, GraphPackage, PackageSource } from "./graph.js";
 import { spdxLicense } from "./license.js";
 import { cargoPurl } from "./purl.js";
-import { hostTriple, platformMatches, platformOf } from "./target-cfg.js";
+import { hostTriple, platformMatches, platformOf, type Platform } from "./target-cfg.js";
 import { byCodeUnit, sha256Hex } from "./stable-json.js";
 
 export interface ReadDependencyGraphOptions {
@@ -76,38 +76,7 @@ export async function readDependencyGraph(options: ReadDependencyGraphOptions): 
   }
   const isProcMacro = (id: string) => packages.get(id)?.targets.some((t) => t.kind.includes("proc-macro")) ?? false;
 
-  // Walk (package, side) pairs as cargo's unit graph does: a build edge or a host package's edges
-  // are decided by the host's platform and lead to host packages; a proc-macro is always host.
-  const reached = new Map<string, Set<Side>>();
-  const edgeKindsFound = new Map<string, { from: string; to: string; kinds: Set<EdgeKind> }>();
-  const queue: Array<[string, Side]> = [];
-  const visit = (id: string, side: Side) => {
-    const sides = reached.get(id) ?? new Set<Side>();
-    if (sides.has(side)) return;
-    reached.set(id, sides.add(side));
-    queue.push([id, side]);
-  };
-  visit(rootId, "target");
-  for (let next = queue.pop(); next; next = queue.pop()) {
-    const [id, side] = next;
-    for (const dep of nodes.get(id)?.deps ?? []) {
-      for (const { kind, target } of dep.dep_kinds ?? [{ kind: null, target: null }]) {
-        if (kind === "dev") continue;
-        const edgeKind: EdgeKind = kind === "build" ? "build" : "normal";
-        const decidedBy: Side = side === "host" || edgeKind === "build" ? "host" : "target";
-        if (!platformMatches(target, decidedBy === "host" ? hostPlatform : targetPlatform)) continue;
-        const key = `${id}\n${dep.pkg}`;
-        const edge = edgeKindsFound.get(key) ?? { from: id, to: dep.pkg, kinds: new Set<EdgeKind>() };
-        edgeKindsFound.set(key, edge);
-        edge.kinds.add(edgeKind);
-        visit(dep.pkg, decidedBy === "host" || isProcMacro(dep.pkg) ? "host" : "target");
-      }
-    }
-  }
-  const edges: GraphEdge[] = [...edgeKindsFound.values()]
-    .map((edge) => ({ from: edge.from, to: edge.to, kinds: [...edge.kinds].sort() }))
-    .sort((a, b) => byCodeUnit(a.from, b.from) || byCodeUnit(a.to, b.to));
-
+  const { reached, edges } = walkBuild(rootId, nodes, isProcMacro, { target: targetPlatform, host: hostPlatform });
   const graphPackages = [...reached].map(([id, sides]): GraphPackage => {
     const pkg = packages.get(id);
     if (!pkg) throw invalid(options.manifestPath, `lists ${id} in its resolve graph but not in packages`);
@@ -128,6 +97,49 @@ export async function readDependencyGraph(options: ReadDependencyGraphOptions): 
   });
   graphPackages.sort((a, b) => byCodeUnit(a.name, b.name) || byCodeUnit(a.version, b.version) || byCodeUnit(a.id, b.id));
   return { root: rootId, target: options.target, packages: graphPackages, edges, lockfile: { path: lockPath, sha256: sha256Hex(lockBytes) } };
+}
+
+/**
+ * Walks (package, side) pairs as cargo's unit graph does, from the root on the target side: a
+ * build edge, or any edge of a host package, is decided by the host's platform and leads to a
+ * host package; a proc-macro is always host; dev edges are not part of a build.
+ */
+function walkBuild(
+  rootId: string,
+  nodes: Map<string, { deps?: MetadataDep[] }>,
+  isProcMacro: (id: string) => boolean,
+  platforms: Record<Side, Platform>,
+): { reached: Map<string, Set<Side>>; edges: GraphEdge[] } {
+  const reached = new Map<string, Set<Side>>();
+  const found = new Map<string, { from: string; to: string; kinds: Set<EdgeKind> }>();
+  const queue: Array<[string, Side]> = [];
+  const visit = (id: string, side: Side) => {
+    const sides = reached.get(id) ?? new Set<Side>();
+    if (sides.has(side)) return;
+    reached.set(id, sides.add(side));
+    queue.push([id, side]);
+  };
+  visit(rootId, "target");
+  for (let next = queue.pop(); next; next = queue.pop()) {
+    const [id, side] = next;
+    for (const dep of nodes.get(id)?.deps ?? []) {
+      for (const { kind, target } of dep.dep_kinds ?? [{ kind: null, target: null }]) {
+        if (kind === "dev") continue;
+        const edgeKind: EdgeKind = kind === "build" ? "build" : "normal";
+        const decidedBy: Side = side === "host" || edgeKind === "build" ? "host" : "target";
+        if (!platformMatches(target, platforms[decidedBy])) continue;
+        const key = `${id}\n${dep.pkg}`;
+        const edge = found.get(key) ?? { from: id, to: dep.pkg, kinds: new Set<EdgeKind>() };
+        edge.kinds.add(edgeKind);
+        found.set(key, edge);
+        visit(dep.pkg, decidedBy === "host" || isProcMacro(dep.pkg) ? "host" : "target");
+      }
+    }
+  }
+  const edges = [...found.values()]
+    .map((edge) => ({ from: edge.from, to: edge.to, kinds: [...edge.kinds].sort() }))
+    .sort((a, b) => byCodeUnit(a.from, b.from) || byCodeUnit(a.to, b.to));
+  return { reached, edges };
 }
 
 function packageSource(source: string | null): PackageSource {
