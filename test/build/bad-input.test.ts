@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { lastLine, runWasmpack } from "../support/cli.js";
-import { HELLO_CRATE, tempDir, writeTree } from "../support/temp.js";
+import { HELLO_CRATE, cargoLock, tempDir, writeTree } from "../support/temp.js";
 
 const WASM_HEADER = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
 
@@ -27,7 +27,11 @@ const cases: Case[] = [
   { name: "no Cargo.toml or spin.toml", files: { "README.md": "hi" }, exitCode: 1, error: /has no Cargo\.toml or spin\.toml$/ },
   {
     name: "a crate with no wasm-buildable target",
-    files: { "Cargo.toml": '[package]\nname = "onlylib"\nversion = "0.1.0"\nedition = "2021"\n', "src/lib.rs": "pub fn f() {}\n" },
+    files: {
+      "Cargo.toml": '[package]\nname = "onlylib"\nversion = "0.1.0"\nedition = "2021"\n',
+      "Cargo.lock": cargoLock([{ name: "onlylib", version: "0.1.0" }]),
+      "src/lib.rs": "pub fn f() {}\n",
+    },
     exitCode: 1,
     error: /Cargo\.toml: the crate has no bin or cdylib target/,
   },
