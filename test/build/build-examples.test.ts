@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE, buildOk, type BuildJson } from "../support/build.js";
 import { REPO_ROOT, runCommand } from "../support/cli.js";
-import { layoutIndex, skopeoInspect, umociUnpack } from "../support/judges.js";
+import { BUILD_REFERRERS, layoutEntries, skopeoInspect, umociUnpack } from "../support/judges.js";
 import { tempDir } from "../support/temp.js";
 
 async function listTree(root: string): Promise<string[]> {
@@ -109,7 +109,10 @@ describe("wasmpack build examples/spin-hello", () => {
   it("is reproducible", async () => {
     const again = await buildOk(EXAMPLE("spin-hello"), join(dir, "b"));
     expect(again.digest).toBe(first.digest);
-    const index = await layoutIndex(again.layout);
-    expect((index["manifests"] as { digest: string }[]).map((m) => m.digest)).toEqual([first.digest]);
+    // One image in the layout, plus its SBOM and provenance referrers; those are reproducible too.
+    const built = await layoutEntries(again.layout);
+    expect(built.images.map((m) => m.digest)).toEqual([first.digest]);
+    expect(built.referrers.map((r) => [r.artifactType, r.subject]).sort()).toEqual(BUILD_REFERRERS.map((type) => [type, first.digest]));
+    expect(built.referrers).toEqual((await layoutEntries(first.layout)).referrers);
   });
 });

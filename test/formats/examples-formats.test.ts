@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { lastLine } from "../support/cli.js";
 import { EXAMPLE, build, buildOk, type BuildJson } from "../support/build.js";
-import { layoutIndex, skopeoInspect } from "../support/judges.js";
+import { BUILD_REFERRERS, layoutEntries, referrerTypes, skopeoInspect } from "../support/judges.js";
 import { tempDir } from "../support/temp.js";
 import { manifestOf, readBlob } from "./support.js";
 
@@ -33,8 +33,11 @@ describe("examples/wasmedge-http as compat and wasm-artifact", () => {
       const { descriptor } = await manifestOf(first.layout, image.tag);
       expect(descriptor.digest).toBe(image.digest);
     }
-    const index = await layoutIndex(first.layout);
-    expect((index["manifests"] as unknown[]).length).toBe(2);
+    // The layout holds the two images and nothing else but their referrers: an SBOM and provenance each.
+    const { images, referrers } = await layoutEntries(first.layout);
+    expect(images.map((m) => m.digest)).toEqual(first.images.map((i) => i.digest));
+    for (const image of first.images) expect(referrerTypes(referrers, image.digest)).toEqual(BUILD_REFERRERS);
+    expect(referrers).toHaveLength(2 * BUILD_REFERRERS.length);
   });
 
   it("packages the same module bytes in both images", async () => {

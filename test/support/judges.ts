@@ -48,6 +48,7 @@ export interface LayoutDescriptor {
   mediaType: string;
   digest: string;
   size: number;
+  artifactType?: string;
   annotations?: Record<string, string>;
   platform?: { os: string; architecture: string; variant?: string };
 }
@@ -71,4 +72,34 @@ export async function layoutDescriptor(layout: string, tag: string): Promise<Lay
 /** The manifest digest an OCI layout written by skopeo (or anyone) holds under `tag`. */
 export async function layoutDigest(layout: string, tag: string): Promise<string | undefined> {
   return (await layoutDescriptor(layout, tag))?.digest;
+}
+
+/** A referrer in an OCI layout: an index.json entry whose manifest names a `subject` (OCI 1.1). */
+export interface LayoutReferrer {
+  digest: string;
+  artifactType: string | undefined;
+  subject: string;
+}
+
+/**
+ * Splits a layout's index.json into images and referrers by reading each entry's manifest: a
+ * referrer is a manifest with a `subject` (the OCI 1.1 definition), whatever its index entry says.
+ */
+export async function layoutEntries(layout: string): Promise<{ images: LayoutDescriptor[]; referrers: LayoutReferrer[] }> {
+  const images: LayoutDescriptor[] = [];
+  const referrers: LayoutReferrer[] = [];
+  for (const entry of (await layoutIndex(layout)).manifests) {
+    const manifest = JSON.parse(await readFile(join(layout, "blobs", ...entry.digest.split(":")), "utf8")) as { artifactType?: string; subject?: { digest: string } };
+    if (manifest.subject) referrers.push({ digest: entry.digest, artifactType: manifest.artifactType, subject: manifest.subject.digest });
+    else images.push(entry);
+  }
+  return { images, referrers };
+}
+
+/** What `wasmpack build` attaches to every image it writes: an SBOM and SLSA provenance. */
+export const BUILD_REFERRERS = ["application/spdx+json", "application/vnd.in-toto+json"];
+
+/** The artifact types of the referrers of `subject`, sorted. */
+export function referrerTypes(referrers: LayoutReferrer[], subject: string): (string | undefined)[] {
+  return referrers.filter((r) => r.subject === subject).map((r) => r.artifactType).sort();
 }
