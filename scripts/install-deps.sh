@@ -35,6 +35,7 @@ TEST_DEBIAN_PACKAGES=(
 WASMTIME_PY_VERSION=50.0.1
 SPDX_TOOLS_VERSION=0.8.3 # the SPDX Python tools: judge wasmpack's SPDX 2.3 SBOMs
 CYCLONEDX_PY_VERSION=11.5.0 # cyclonedx-python-lib: judges its CycloneDX 1.6 SBOMs with the official schema
+IN_TOTO_ATTESTATION_VERSION=0.9.3 # in-toto's Statement and SLSA Provenance v1 protos: judge its provenance
 NODE24_VERSION=24.21.0 # the second Node the suite runs under (the npm package node), in .tools/node-24
 # Go tools (optional: without Go, or when a build fails, the tests that use them skip).
 GO_TOOLS=(
@@ -80,9 +81,9 @@ if ! python3 -c "import wasmtime" 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check "wasmtime==$WASMTIME_PY_VERSION" 2>/dev/null ||
     python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "wasmtime==$WASMTIME_PY_VERSION"
 fi
-sbom_judges=("spdx-tools==$SPDX_TOOLS_VERSION" "cyclonedx-python-lib[json-validation]==$CYCLONEDX_PY_VERSION")
-if ! python3 -c "from importlib.metadata import version as v; assert (v('spdx-tools'), v('cyclonedx-python-lib')) == ('$SPDX_TOOLS_VERSION', '$CYCLONEDX_PY_VERSION')" 2>/dev/null; then
-  echo "installing spdx-tools $SPDX_TOOLS_VERSION and cyclonedx-python-lib $CYCLONEDX_PY_VERSION for Python (SBOM judges)" >&2
+sbom_judges=("spdx-tools==$SPDX_TOOLS_VERSION" "cyclonedx-python-lib[json-validation]==$CYCLONEDX_PY_VERSION" "in-toto-attestation==$IN_TOTO_ATTESTATION_VERSION")
+if ! python3 -c "from importlib.metadata import version as v; assert (v('spdx-tools'), v('cyclonedx-python-lib'), v('in-toto-attestation')) == ('$SPDX_TOOLS_VERSION', '$CYCLONEDX_PY_VERSION', '$IN_TOTO_ATTESTATION_VERSION')" 2>/dev/null; then
+  echo "installing ${sbom_judges[*]} for Python (SBOM and provenance judges)" >&2
   python3 -m pip install --quiet --disable-pip-version-check "${sbom_judges[@]}" 2>/dev/null ||
     python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${sbom_judges[@]}"
 fi

@@ -32,11 +32,13 @@ const ENV = {
 const python = (code: string) => spawnSync("python3", ["-c", code], { encoding: "utf8" });
 const hasSpdxTools = python("import spdx_tools.spdx.clitools.pyspdxtools").status === 0;
 const hasCycloneDx = python("from cyclonedx.validation.json import JsonStrictValidator").status === 0;
+const hasInToto = python("import in_toto_attestation.predicates.provenance.v1.provenance_pb2").status === 0;
 const syft = findTool("syft");
 const skipped = (what: string, why: string) => process.stderr.write(`SKIPPED: ${what}: ${why}\n`);
 if (!hasDebianRust) skipped("the sbom-crate SBOM tests", "Debian's cargo, rustc and wasm32-wasi std (scripts/install-deps.sh --main) are not installed");
 if (!syft) skipped("the syft judge of the SBOM", "syft is not on PATH or in .tools/bin");
 if (!hasSpdxTools) skipped("the SPDX judge of the SBOM", "Python's spdx-tools is not installed (scripts/install-deps.sh installs it)");
+if (!hasInToto) skipped("the in-toto judge of the provenance", "Python's in-toto-attestation is not installed (scripts/install-deps.sh installs it)");
 if (!hasCycloneDx) skipped("the CycloneDX judge of the SBOM", "Python's cyclonedx-python-lib[json-validation] is not installed (scripts/install-deps.sh installs it)");
 const WASMPACK_VERSION = "0.1.0";
 const CREATED = new Date(1_700_000_000_000);
@@ -190,5 +192,37 @@ describe.skipIf(!hasDebianRust)("the SBOM of test/fixtures/sbom-crate (Debian's 
     expect(statement.predicate.runDetails.builder.id).toBe("https://wasmpack.dev/local");
     const lockSha = createHash("sha256").update(await readFile(join(FIXTURE, "Cargo.lock"))).digest("hex");
     expect(statement.predicate.buildDefinition.resolvedDependencies).toEqual([{ name: "Cargo.lock", digest: { sha256: lockSha } }]);
+  });
+
+  it.skipIf(!hasInToto)("writes provenance in-toto's own Statement and SLSA v1 Provenance protos parse strictly (in-toto-attestation)", async () => {
+    const env = { PATH: process.env["PATH"], GIT_CEILING_DIRECTORIES: join(dir, ".."), GITHUB_ACTIONS: "true", GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "org/sbom-crate", GITHUB_RUN_ID: "42", GITHUB_RUN_ATTEMPT: "1", GITHUB_SHA: "d".repeat(40) };
+    const file = join(dir, "provenance.intoto.json");
+    await writeFile(file, toProvenance({
+      subjects: [{ name: "sbom-crate.wasm", digest: wasmDigest }, { name: "oci-layout:sbom-crate:0.3.1", digest: `sha256:${"1".repeat(64)}` }],
+      source: await readSourceInfo({ dir, env }),
+      build: { project: ".", target: TARGET, formats: ["compat", "wasm-artifact"], tags: ["0.3.1", "0.3.1-wasm"], flags: { strip: true, optimize: false } },
+      versions: { wasmpack: WASMPACK_VERSION, rustc: "1.63.0", cargo: "1.65.0" },
+      lockfile: { name: "Cargo.lock", sha256: graph.lockfile.sha256 },
+    }));
+    // Strict proto parsing rejects unknown fields and wrong types; then in-toto's own checks.
+    const code = [
+      "import json, sys",
+      "from google.protobuf import json_format",
+      "from in_toto_attestation.v1 import statement_pb2",
+      "from in_toto_attestation.v1.statement import Statement",
+      "from in_toto_attestation.v1.resource_descriptor import ResourceDescriptor",
+      "from in_toto_attestation.predicates.provenance.v1 import provenance_pb2",
+      "doc = json.load(open(sys.argv[1]))",
+      "statement = json_format.ParseDict(doc, statement_pb2.Statement())",
+      "Statement.copy_from_pb(statement).validate()",
+      "assert statement.predicate_type == 'https://slsa.dev/provenance/v1', statement.predicate_type",
+      "provenance = json_format.ParseDict(doc['predicate'], provenance_pb2.Provenance())",
+      "assert provenance.build_definition.build_type and provenance.run_details.builder.id",
+      "for rd in provenance.build_definition.resolved_dependencies: ResourceDescriptor.copy_from_pb(rd).validate()",
+      "print('valid', len(statement.subject), len(provenance.build_definition.resolved_dependencies), provenance.run_details.metadata.invocation_id)",
+    ].join("\n");
+    const result = await runCommand("python3", ["-c", code, file], { timeoutMs: 60_000 });
+    expect(result.stderr).toBe("");
+    expect(result.stdout.trim()).toBe("valid 2 2 https://github.com/org/sbom-crate/actions/runs/42/attempts/1");
   });
 });
