@@ -5,11 +5,11 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE } from "../support/build.js";
-import { YAML } from "../support/builder-deps.js";
+import { TOML, YAML } from "../support/builder-deps.js";
 import { validateStrict } from "../kubernetes/strict-schema.js";
 import { lastLine, runWasmpack, type CliResult } from "../support/cli.js";
 import { layoutDigest, skopeoCopy, startFaultProxy, startRegistry, type FaultProxy, type RunningRegistry } from "../support/registry/index.js";
-import { tempDir, writeTree } from "../support/temp.js";
+import { cargoLock, tempDir, writeTree } from "../support/temp.js";
 
 interface ServiceJson {
   name: string;
@@ -42,10 +42,15 @@ function member(name: string, options: { lib?: boolean; body?: string; metadata?
     : { [`${name}/Cargo.toml`]: cargo, [`${name}/src/main.rs`]: options.body ?? `fn main() { println!("${name}"); }\n` };
 }
 
+/** A workspace of `members` with its Cargo.lock committed, as cargo writes it for these path-only members. */
 async function workspace(members: string[], files: Record<string, string>): Promise<string> {
   const dir = await tempDir("wasmpack-ws-");
   const list = members.map((m) => `"${m}"`).join(", ");
-  return writeTree(dir, { "Cargo.toml": `[workspace]\nmembers = [${list}]\n\n[profile.release]\nopt-level = "s"\n`, ...files });
+  const packages = members.map((m) => {
+    const toml = TOML.parse(files[`${m}/Cargo.toml`]!) as { package: { name: string; version: string }; dependencies?: Record<string, unknown> };
+    return { ...toml.package, dependencies: Object.keys(toml.dependencies ?? {}) };
+  });
+  return writeTree(dir, { "Cargo.toml": `[workspace]\nmembers = [${list}]\n\n[profile.release]\nopt-level = "s"\n`, "Cargo.lock": cargoLock(packages), ...files });
 }
 
 describe("wasmpack build examples/workspace --push PREFIX", () => {
@@ -153,9 +158,24 @@ describe("one registry client for the whole run", () => {
     expect(result.exitCode, result.stderr).toBe(0);
     const built = parse(result);
     expect(built.services.map((s) => s.pushed?.[0])).toEqual(built.services.map((s) => `${proxy.host}/mono/${s.name}@${s.digest}`));
+    // One ping for the whole run, though each service's SBOM and provenance go along too.
     expect(proxy.seen.filter((r) => r.method === "GET" && r.path === "/v2/")).toHaveLength(1);
+    // b's layer and config are a's: mounted, not uploaded (its referrers' SBOM and provenance are b's own).
     expect(proxy.seen.filter((r) => r.method === "POST" && r.path.startsWith("/v2/mono/b/blobs/uploads/?mount="))).toHaveLength(2);
     expect(result.stderr).toMatch(/^pushed b .*: 0 blobs uploaded, 0 already there, 2 mounted/m);
+    // A correct referrers push on distribution (no referrers API): per image, the API probed once,
+    // the sha256-<hex> fallback tag read, the two artifact manifests put by digest, and the
+    // fallback index put under that tag, all in the image's own repository.
+    for (const service of built.services) {
+      const repo = `/v2/mono/${service.name}`;
+      const fallback = `${repo}/manifests/${service.digest!.replace(":", "-")}`;
+      const requests = (method: string, match: (path: string) => boolean) => proxy.seen.filter((r) => r.method === method && match(r.path));
+      expect(requests("GET", (p) => p === `${repo}/referrers/${service.digest}`)).toHaveLength(1);
+      expect(requests("GET", (p) => p === fallback)).toHaveLength(1);
+      expect(requests("PUT", (p) => p === fallback)).toHaveLength(1);
+      expect(requests("PUT", (p) => p.startsWith(`${repo}/manifests/sha256:`))).toHaveLength(2);
+      expect(requests("PUT", (p) => p === `${repo}/manifests/0.2.0`)).toHaveLength(1);
+    }
   }, 300_000);
 });
 
