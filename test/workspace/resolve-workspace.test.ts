@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXAMPLE } from "../support/build.js";
 import { lastLine, runWasmpack } from "../support/cli.js";
 import { skopeoDigest, startRegistry, type RunningRegistry } from "../support/registry/index.js";
-import { tempDir, writeTree } from "../support/temp.js";
+import { cargoLock, tempDir, writeTree } from "../support/temp.js";
 
 const pod = (name: string, image: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: app\n      image: ${image} # built by wasmpack\n`;
 
@@ -44,7 +44,11 @@ describe("wasmpack resolve -f DIR/", () => {
 
   it("pushes nothing and writes nothing when one image fails to build", async () => {
     const dir = await tempDir();
-    const bad = await writeTree(join(dir, "bad"), { "Cargo.toml": '[package]\nname = "bad"\nversion = "0.1.0"\nedition = "2021"\n', "src/main.rs": 'fn main() { let x: u32 = "no"; }\n' });
+    const bad = await writeTree(join(dir, "bad"), {
+      "Cargo.toml": '[package]\nname = "bad"\nversion = "0.1.0"\nedition = "2021"\n',
+      "Cargo.lock": cargoLock([{ name: "bad", version: "0.1.0" }]),
+      "src/main.rs": 'fn main() { let x: u32 = "no"; }\n',
+    });
     await writeFile(join(dir, "app.yaml"), pod("bad", `wasmpack://${bad}`) + "---\n" + pod("edge", "wasmpack://examples/wasmedge-http"));
     const output = join(dir, "out.yaml");
     const result = await runWasmpack(["resolve", "-f", join(dir, "app.yaml"), "--repo", `${registry.host}/fail`, "-o", output], { cwd, timeoutMs: 300_000 });
