@@ -1,5 +1,5 @@
 // Shared helpers for the benchmarks: run a command, time it, take medians, find tools.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,6 +29,27 @@ export function timed(file, args, options = {}) {
  */
 export function wasmpackEnv(work) {
   return { ...process.env, XDG_STATE_HOME: join(work, "state") };
+}
+
+/**
+ * `timed`, but asynchronous: for benchmarks against bench/registry.mjs, whose access log this
+ * process reads — a spawnSync would leave that pipe full and the registry stalled.
+ */
+export function timedAsync(file, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const ms = performance.now() - start;
+      if (code !== 0) reject(new Error(`${file} ${args.join(" ")} failed (${code}): ${stderr}`));
+      else resolve({ ms, stdout, stderr });
+    });
+  });
 }
 
 export function median(values) {

@@ -8,8 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawn } from "node:child_process";
-import { NODE, WASMPACK, fmt, has, median, nodeVersion, wasmpackEnv } from "./lib.mjs";
+import { NODE, WASMPACK, fmt, has, median, nodeVersion, timedAsync as timed, wasmpackEnv } from "./lib.mjs";
 import { startRegistry } from "./registry.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -82,27 +81,6 @@ try {
 } finally {
   registry.stop();
   rmSync(work, { recursive: true, force: true });
-}
-
-/**
- * lib.mjs's `timed`, but asynchronous: the registry's access log is read by this process, and a
- * spawnSync would leave that pipe full and the registry stalled.
- */
-function timed(file, args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const ms = performance.now() - start;
-      if (code !== 0) reject(new Error(`${file} ${args.join(" ")} failed (${code}): ${stderr}`));
-      else resolve({ ms, stdout, stderr });
-    });
-  });
 }
 
 /** Changes what a service prints, so cargo rebuilds it and its image changes. */

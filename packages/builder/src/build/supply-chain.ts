@@ -3,7 +3,9 @@ import type { OciLayout } from "@wasmpack/registry/layout";
 import { ArtifactType, attachInLayout, createArtifact, pruneLayoutReferrers, type Artifact } from "@wasmpack/registry/referrers";
 import { Annotation, sha256, type Descriptor } from "@wasmpack/registry/oci";
 import type { BuildFlags } from "../project/settings.js";
-import { readDependencyGraph } from "../supply-chain/cargo-graph.js";
+import { homedir } from "node:os";
+import { defaultCacheDir } from "../cache/stat-cache.js";
+import { cachedDependencyGraph } from "../supply-chain/graph-cache.js";
 import type { DependencyGraph } from "../supply-chain/graph.js";
 import { toCycloneDx } from "../supply-chain/cyclonedx.js";
 import { toSpdx } from "../supply-chain/spdx.js";
@@ -47,7 +49,8 @@ export interface AttachedDocument {
 export function readBuildGraph(crates: readonly string[], toolchain: { cargo: string; rustc: string; target: string }, env: Record<string, string | undefined>): Promise<DependencyGraph> | undefined {
   const [manifestPath] = crates;
   if (!manifestPath) return undefined;
-  return readDependencyGraph({ cargo: toolchain.cargo, rustc: toolchain.rustc, manifestPath, target: toolchain.target, env });
+  const cacheDir = defaultCacheDir(env, env["HOME"] || homedir());
+  return cachedDependencyGraph({ cargo: toolchain.cargo, rustc: toolchain.rustc, manifestPath, target: toolchain.target, env, cacheDir });
 }
 
 /**

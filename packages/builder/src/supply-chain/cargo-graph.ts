@@ -10,6 +10,8 @@ import { hostTriple, platformMatches, platformOf, type Platform } from "./target
 import { byCodeUnit, sha256Hex } from "./stable-json.js";
 
 export interface ReadDependencyGraphOptions {
+  /** Told of the files the graph was read from (Cargo.lock, the local Cargo.toml files). */
+  onInputs?: (files: string[]) => void;
   /** The cargo to run (the toolchain wasmpack chose). */
   cargo: string;
   /** The rustc paired with it: passed as RUSTC, and asked for the host and the platforms' cfgs (default: env RUSTC, else rustc). */
@@ -96,6 +98,8 @@ export async function readDependencyGraph(options: ReadDependencyGraphOptions): 
     };
   });
   graphPackages.sort((a, b) => byCodeUnit(a.name, b.name) || byCodeUnit(a.version, b.version) || byCodeUnit(a.id, b.id));
+  // What the answer was read from, for a cache of it: Cargo.lock and every local package's Cargo.toml.
+  options.onInputs?.([lockPath, join(metadata.workspace_root, "Cargo.toml"), ...metadata.packages.filter((pkg) => pkg.source === null).map((pkg) => pkg.manifest_path)]);
   return { root: rootId, target: options.target, packages: graphPackages, edges, lockfile: { path: lockPath, sha256: sha256Hex(lockBytes) } };
 }
 
@@ -203,7 +207,7 @@ interface MetadataDep {
 }
 
 interface Metadata {
-  packages: Array<{ id: string; name: string; version: string; source: string | null; license: string | null; targets: Array<{ kind: string[] }> }>;
+  packages: Array<{ id: string; name: string; version: string; source: string | null; license: string | null; manifest_path: string; targets: Array<{ kind: string[] }> }>;
   resolve: { root: string | null; nodes: Array<{ id: string; deps?: MetadataDep[] }> } | null;
   workspace_root: string;
 }

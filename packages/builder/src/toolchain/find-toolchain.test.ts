@@ -308,7 +308,7 @@ describe("findToolchain: the answer remembered between runs", () => {
     const usrBin = await toolchainAt(path.join(root, "usr"), { std: ["wasm32-wasi"] });
     const first = await find({ PATH: pathBin });
     expect(rustcs.asked.length).toBeGreaterThan(0);
-    expect(JSON.parse(await readFile(cacheFile(), "utf8"))).toMatchObject({ version: 1 });
+    expect(JSON.parse(await readFile(cacheFile(), "utf8"))).toMatchObject({ version: 2 });
 
     let asked = rustcs.asked.length;
     expect(await find({ PATH: pathBin })).toEqual(first);

@@ -35,23 +35,27 @@ export async function listReferrers(repository: RemoteRepository, subject: Diges
  */
 export interface ReferrersPlan {
   api: boolean;
-  /** The fallback index entries of each subject, as read (API-less registries only). */
-  fallback: Map<Digest, Descriptor[]>;
+  /** Each subject's referrers as the registry lists them now (API or fallback index). */
+  listed: Map<Digest, Descriptor[]>;
 }
 
 export async function planReferrers(repository: RemoteRepository, subjects: readonly Digest[], options: CallOptions = {}): Promise<ReferrersPlan> {
-  const [first] = subjects;
-  const api = first !== undefined && (await repository.fetchReferrers(first, options)) !== undefined;
-  const fallback = new Map<Digest, Descriptor[]>();
-  if (!api) for (const subject of new Set(subjects)) fallback.set(subject, (await fallbackIndex(repository, subject, options)) ?? []);
-  return { api, fallback };
+  const listed = new Map<Digest, Descriptor[]>();
+  let api: boolean | undefined;
+  for (const subject of new Set(subjects)) {
+    const fromApi = api === false ? undefined : await repository.fetchReferrers(subject, options);
+    api ??= fromApi !== undefined;
+    listed.set(subject, fromApi ?? (await fallbackIndex(repository, subject, options)) ?? []);
+  }
+  return { api: api ?? false, listed };
 }
 
 /**
  * Pushes artifacts whose subjects the repository holds (distribution-spec, "Pushing Manifests
  * with Subject"): each artifact's blobs, then its manifest by digest. A registry that answers
  * with `OCI-Subject` keeps the list itself; for any other, the subject's fallback index gets the
- * new descriptors appended, the entries other tools put there kept and none listed twice.
+ * new descriptors appended, the entries other tools put there kept and none listed twice. An
+ * artifact the registry already lists for its subject is not sent again (a re-push is two GETs).
  */
 export async function pushReferrers(
   repository: RemoteRepository,
@@ -65,6 +69,10 @@ export async function pushReferrers(
   const pushed: Descriptor[] = [];
   const sent = new Set<Digest>();
   for (const artifact of artifacts) {
+    const entry = artifactDescriptor(artifact);
+    const subject = artifact.subject.digest;
+    pushed.push(entry);
+    if (plan.listed.get(subject)?.some((listed) => listed.digest === entry.digest)) continue;
     for (const blob of artifact.blobs) {
       if (sent.has(blob.descriptor.digest)) continue;
       await pushSmallBlob(repository, blob, retry, options);
@@ -72,12 +80,9 @@ export async function pushReferrers(
     }
     const { descriptor, bytes } = artifact.manifest;
     const answer = await repository.putManifest(descriptor.digest, { bytes, mediaType: descriptor.mediaType, digest: descriptor.digest }, options);
-    const entry = artifactDescriptor(artifact);
-    pushed.push(entry);
-    const subject = artifact.subject.digest;
     // The registry found the subject and lists the referrer itself; anything else needs the tag.
     if (answer.ociSubject === subject) continue;
-    const known = plan.fallback.get(subject) ?? (await fallbackIndex(repository, subject, options)) ?? [];
+    const known = plan.api ? ((await fallbackIndex(repository, subject, options)) ?? []) : (plan.listed.get(subject) ?? []);
     updates.set(subject, [...(updates.get(subject) ?? known), entry]);
   }
   for (const [subject, entries] of updates) {
@@ -85,7 +90,7 @@ export async function pushReferrers(
     const index = encodeIndex(merged);
     await repository.putManifest(fallbackTag(subject), { bytes: index.bytes, mediaType: MediaType.ImageIndex, digest: index.descriptor.digest }, options);
   }
-  return { pushed, via: updates.size > 0 ? "tag" : "api" };
+  return { pushed, via: plan.api && updates.size === 0 ? "api" : "tag" };
 }
 
 /** The descriptors under the subject's `sha256-<hex>` tag, `undefined` when there is no such tag; anything but an index there is refused. */
