@@ -4,15 +4,18 @@
 #   scripts/install-deps.sh --main   # the main job: Debian's Rust with the wasm target and its
 #                                    # linker, pnpm, the npm packages, the TypeScript build
 #   scripts/install-deps.sh          # that, plus what only the tests and benchmarks need
+#   scripts/install-deps.sh --go-tools  # only the judges built with Go (part of the second)
 #
 # scripts/setup.sh runs the first, scripts/test.sh the second. Idempotent: a second run installs
 # nothing new. Each package list is written once, here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+go_only=false
 case "${1:-}" in
   --main) tests=false ;;
   "") tests=true ;;
-  *) echo "usage: $0 [--main]" >&2; exit 2 ;;
+  --go-tools) tests=true go_only=true ;; # only the Go-built judges (.ci/run builds them beside its fresh-root stage)
+  *) echo "usage: $0 [--main | --go-tools]" >&2; exit 2 ;;
 esac
 
 # --- the main job ---------------------------------------------------------------------------------
@@ -48,6 +51,59 @@ GO_TOOLS=(
 # loader at the versions its output is written for, and CRI-O's config validation (v1.34.0, pinned
 # in test/support/crio-config/go.mod). About 4 min each on 2 cores, cold.
 CONTAINERD_JUDGES=(1.7.35 2.1.9 2.2.9 2.3.7)
+
+# --- the Go-built judges (optional: without Go, or when a build fails, the tests that use them skip)
+build_go_tools() {
+  # Go tools build from the Go module proxy into .tools/bin (gitignored), where the tests and the
+  # benchmark look after PATH: crane and oras in about a minute each, cosign in about 4 min and syft
+  # in about 6 min on 2 cores (empty build cache, modules already downloaded).
+  for tool in "${GO_TOOLS[@]}"; do
+    read -r name module <<<"$tool"
+    if [[ -x ".tools/bin/$name" ]] || command -v "$name" >/dev/null; then
+      continue
+    elif ! command -v go >/dev/null; then
+      echo "$name not installed (no Go to build it with); its tests skip" >&2
+    else
+      echo "installing ${module##*/} into .tools/bin" >&2
+      GOBIN="$PWD/.tools/bin" go install "$module" || echo "$name not installed (go install $module failed); its tests skip" >&2
+    fi
+  done
+
+  # containerd refuses `go install` (exclude directives in its go.mod), so each version is built inside
+  # its downloaded module; only `config default` and `config dump` are used, so no cgo snapshotters.
+  if command -v go >/dev/null; then
+    bin="$PWD/.tools/bin"
+    for version in "${CONTAINERD_JUDGES[@]}"; do
+      [[ -x "$bin/containerd-$version" ]] && continue
+      module=github.com/containerd/containerd/v2
+      [[ $version == 1.* ]] && module=github.com/containerd/containerd
+      echo "building containerd $version (its config loader, for the node-config tests) into .tools/bin" >&2
+      dir="$(go mod download -json "$module@v$version" 2>/dev/null | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' || true)"
+      if [[ -z "$dir" ]] || ! (cd "$dir" && CGO_ENABLED=0 go build -tags "no_btrfs no_devmapper no_zfs" -o "$bin/containerd-$version" ./cmd/containerd); then
+        echo "containerd-$version not built; the node-config tests against it skip" >&2
+      fi
+    done
+    crio=test/support/crio-config
+    if ! [[ -x "$bin/crio-config" && "$bin/crio-config" -nt "$crio/main.go" && "$bin/crio-config" -nt "$crio/go.mod" ]]; then
+      echo "building crio-config (CRI-O's config validation, for the node-config tests) into .tools/bin" >&2
+      (cd "$crio" && CGO_ENABLED=0 go build -tags "containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper" -o "$bin/crio-config" .) ||
+        echo "crio-config not built; the node-config tests against CRI-O skip" >&2
+    fi
+    # go-containerregistry's registry with the OCI 1.1 referrers API (test/support/referrers-registry).
+    referrers=test/support/referrers-registry
+    if ! [[ -x "$bin/referrers-registry" && "$bin/referrers-registry" -nt "$referrers/main.go" && "$bin/referrers-registry" -nt "$referrers/go.mod" ]]; then
+      echo "building referrers-registry (a registry with the OCI 1.1 referrers API, for the referrers tests) into .tools/bin" >&2
+      (cd "$referrers" && CGO_ENABLED=0 go build -o "$bin/referrers-registry" .) ||
+        echo "referrers-registry not built; the tests against it skip" >&2
+    fi
+  else
+    echo "containerd, crio-config and referrers-registry not built (no Go); the tests against them skip" >&2
+  fi
+}
+if $go_only; then
+  build_go_tools
+  exit 0
+fi
 
 # --- Debian packages, one apt run -----------------------------------------------------------------
 wanted=("${MAIN_DEBIAN_PACKAGES[@]}")
@@ -93,48 +149,4 @@ if [[ "$(.tools/node-24/node_modules/.bin/node --version 2>/dev/null || true)" !
   npm install --silent --no-save --prefix .tools/node-24 "node@$NODE24_VERSION" >/dev/null
 fi
 
-# Go tools build from the Go module proxy into .tools/bin (gitignored), where the tests and the
-# benchmark look after PATH: crane and oras in about a minute each, cosign in about 4 min and syft
-# in about 6 min on 2 cores (empty build cache, modules already downloaded).
-for tool in "${GO_TOOLS[@]}"; do
-  read -r name module <<<"$tool"
-  if [[ -x ".tools/bin/$name" ]] || command -v "$name" >/dev/null; then
-    continue
-  elif ! command -v go >/dev/null; then
-    echo "$name not installed (no Go to build it with); its tests skip" >&2
-  else
-    echo "installing ${module##*/} into .tools/bin" >&2
-    GOBIN="$PWD/.tools/bin" go install "$module" || echo "$name not installed (go install $module failed); its tests skip" >&2
-  fi
-done
-
-# containerd refuses `go install` (exclude directives in its go.mod), so each version is built inside
-# its downloaded module; only `config default` and `config dump` are used, so no cgo snapshotters.
-if command -v go >/dev/null; then
-  bin="$PWD/.tools/bin"
-  for version in "${CONTAINERD_JUDGES[@]}"; do
-    [[ -x "$bin/containerd-$version" ]] && continue
-    module=github.com/containerd/containerd/v2
-    [[ $version == 1.* ]] && module=github.com/containerd/containerd
-    echo "building containerd $version (its config loader, for the node-config tests) into .tools/bin" >&2
-    dir="$(go mod download -json "$module@v$version" 2>/dev/null | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' || true)"
-    if [[ -z "$dir" ]] || ! (cd "$dir" && CGO_ENABLED=0 go build -tags "no_btrfs no_devmapper no_zfs" -o "$bin/containerd-$version" ./cmd/containerd); then
-      echo "containerd-$version not built; the node-config tests against it skip" >&2
-    fi
-  done
-  crio=test/support/crio-config
-  if ! [[ -x "$bin/crio-config" && "$bin/crio-config" -nt "$crio/main.go" && "$bin/crio-config" -nt "$crio/go.mod" ]]; then
-    echo "building crio-config (CRI-O's config validation, for the node-config tests) into .tools/bin" >&2
-    (cd "$crio" && CGO_ENABLED=0 go build -tags "containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper" -o "$bin/crio-config" .) ||
-      echo "crio-config not built; the node-config tests against CRI-O skip" >&2
-  fi
-  # go-containerregistry's registry with the OCI 1.1 referrers API (test/support/referrers-registry).
-  referrers=test/support/referrers-registry
-  if ! [[ -x "$bin/referrers-registry" && "$bin/referrers-registry" -nt "$referrers/main.go" && "$bin/referrers-registry" -nt "$referrers/go.mod" ]]; then
-    echo "building referrers-registry (a registry with the OCI 1.1 referrers API, for the referrers tests) into .tools/bin" >&2
-    (cd "$referrers" && CGO_ENABLED=0 go build -o "$bin/referrers-registry" .) ||
-      echo "referrers-registry not built; the tests against it skip" >&2
-  fi
-else
-  echo "containerd, crio-config and referrers-registry not built (no Go); the tests against them skip" >&2
-fi
+build_go_tools
