@@ -9,8 +9,7 @@ import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRegistry, type RunningRegistry } from "../../../test/support/registry/registry-process.js";
@@ -26,24 +25,11 @@ import {
   type SignatureArtifact,
   type SigningKey,
 } from "../src/signing/index.js";
+import { findTool } from "../../../test/support/tools.js";
 
 const run = promisify(execFile);
-const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const PASSWORD = "wasmpack-signing-test";
 
-function findTool(name: string): string | undefined {
-  const dirs = [...(process.env["PATH"] ?? "").split(delimiter).filter(Boolean), join(REPO_ROOT, ".tools", "bin")];
-  return dirs
-    .map((dir) => join(dir, name))
-    .find((path) => {
-      try {
-        accessSync(path, constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-}
 
 const cosign = findTool("cosign");
 const REGISTRY_BIN = "/usr/bin/docker-registry";

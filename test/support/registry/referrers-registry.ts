@@ -1,6 +1,5 @@
 import { findTool } from "../tools.js";
-import { freePort } from "./free-port.js";
-import { spawnServer, stopChild, waitUntilUp } from "./registry-process.js";
+import { startOnFreePort } from "./registry-process.js";
 
 /**
  * test/support/referrers-registry, built by scripts/install-deps.sh into .tools/bin (needs Go),
@@ -17,17 +16,5 @@ export function findReferrersRegistry(): string | undefined {
  * API, and the `sha256-<hex>` fallback tag.
  */
 export async function startReferrersRegistry(bin: string): Promise<{ host: string; stop(): Promise<void> }> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const host = `127.0.0.1:${await freePort()}`;
-    const server = spawnServer(bin, ["--address", host]);
-    try {
-      await waitUntilUp(server, `http://${host}/v2/`);
-      return { host, stop: () => stopChild(server) };
-    } catch (error) {
-      await stopChild(server);
-      lastError = error; // most likely the port was taken in between; try another
-    }
-  }
-  throw lastError;
+  return startOnFreePort(bin, (host) => ["--address", host]);
 }

@@ -173,3 +173,23 @@ export async function startRegistryFixture(prefix: string): Promise<RegistryFixt
     },
   };
 }
+
+/**
+ * Starts a registry server (`args` given its `127.0.0.1:PORT`) on a free loopback port and waits
+ * until `/v2/` answers; a port taken in between is tried again, up to three times.
+ */
+export async function startOnFreePort(bin: string, args: (host: string) => string[]): Promise<{ host: string; stop(): Promise<void> }> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const host = `127.0.0.1:${await freePort()}`;
+    const server = spawnServer(bin, args(host));
+    try {
+      await waitUntilUp(server, `http://${host}/v2/`);
+      return { host, stop: () => stopChild(server) };
+    } catch (error) {
+      await stopChild(server);
+      lastError = error;
+    }
+  }
+  throw lastError;
+}

@@ -1,32 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { accessSync, constants } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile, chmod } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WasmpackError } from "../errors.js";
 import { sha256 } from "../oci/digest.js";
 import { publicKeyHint, readPublicKey, readSigningKey, signImage, verifyImageSignature } from "./index.js";
+import { findTool } from "../../../../test/support/tools.js";
 
 const PASSWORD = "correct horse battery staple 7431";
-const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 
-/** A tool on PATH or in the repository's .tools/bin. */
-function findTool(name: string): string | undefined {
-  const dirs = [...(process.env["PATH"] ?? "").split(delimiter).filter(Boolean), join(REPO_ROOT, ".tools", "bin")];
-  return dirs
-    .map((dir) => join(dir, name))
-    .find((path) => {
-      try {
-        accessSync(path, constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-}
 
 const cosign = findTool("cosign");
 const openssl = findTool("openssl");
