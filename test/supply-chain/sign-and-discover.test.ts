@@ -64,6 +64,25 @@ describe.skipIf(missing)("wasmpack build --push --sign, judged by oras, cosign a
     for (const example of EXAMPLES) signedImageChecks(registry, example);
     badSigningInput(registry);
 
+    it("keeps what other tools put under the fallback tag: cosign's signature stays when wasmpack pushes a new SBOM, and both verify", async () => {
+      const { host } = registry;
+      const repo = "demo/coexist";
+      const ref = `${host}/${repo}:1.0`;
+      const first = await buildJson(copies["wasmedge-http"], join(work, "coexist-spdx"), ["--push", ref]);
+      await runOk(cosign!, ["sign", "--key", keyFile(), "--use-signing-config=false", "--tlog-upload=false", "--allow-http-registry", "--allow-insecure-registry", "-y", `${host}/${repo}@${first.digest}`], { env: toolEnv(), timeoutMs: 60_000 });
+      const afterCosign = await discover(ref);
+      expect(afterCosign.referrers.map((r) => r.artifactType).sort()).toEqual([SPDX, IN_TOTO, SIGSTORE_BUNDLE].sort());
+
+      // The same image with a CycloneDX SBOM: its referrer is added to the index cosign last wrote.
+      const second = await buildJson(copies["wasmedge-http"], join(work, "coexist-cyclonedx"), ["--sbom", "cyclonedx", "--push", ref]);
+      expect(second.digest).toBe(first.digest);
+      const after = await discover(ref);
+      expect(after.referrers.map((r) => r.artifactType).sort()).toEqual([SPDX, IN_TOTO, SIGSTORE_BUNDLE, "application/vnd.cyclonedx+json"].sort());
+      for (const before of afterCosign.referrers) expect(after.referrers.map((r) => r.digest)).toContain(before.digest);
+      expect((await cosignVerify(ref)).exitCode).toBe(0);
+      expect((await runWasmpack(["verify", ref, "--key", pubFile()])).exitCode).toBe(0);
+    });
+
     it("an existing sha256-<hex> tag that is not an index: REFERRERS_TAG_NOT_INDEX, exit 5, neither the image nor its SBOM and provenance pushed", async () => {
       const { host } = registry;
       const layout = await unpushedBuild("fallback-not-index");
@@ -178,6 +197,21 @@ function signedImageChecks(registry: Registry, example: Example): void {
       const plain = await buildJson(copies[example], join(work, `${registry.host}-${example}-plain`), ["--no-sbom", "--no-provenance"]);
       expect(plain.digest).toBe(signed.digest);
       expect(await skopeoDigest(`docker://${ref}`)).toBe(signed.digest);
+    });
+
+    it("wasmpack inspect lists the three referrers, and a pull without --referrers brings the image alone", async () => {
+      const inspected = await runWasmpack(["inspect", ref, "--json"]);
+      expect(inspected.exitCode, inspected.stderr).toBe(0);
+      const view = JSON.parse(inspected.stdout) as { digest: string; referrers: { artifactType: string; digest: string }[] };
+      expect(view.digest).toBe(signed.digest);
+      const found = await discover(ref);
+      expect(view.referrers.map((r) => r.digest).sort()).toEqual(found.referrers.map((r) => r.digest).sort());
+
+      const dir = join(work, `${registry.host}-${example}-image-only`);
+      const pulled = await runWasmpack(["pull", ref, "-o", dir]);
+      expect(pulled.exitCode, pulled.stderr).toBe(0);
+      const index = JSON.parse(await readFile(join(dir, "index.json"), "utf8")) as { manifests: { digest: string }[] };
+      expect(index.manifests.map((m) => m.digest)).toEqual([signed.digest]);
     });
 
     it("wasmpack pull --referrers writes a layout in which oras discover finds the three referrers", async () => {
