@@ -25,19 +25,21 @@ export async function build(dir: string, options: BuildCommandOptions, env: Reco
   printSummary(out, result);
 
   let pushed: string[] | undefined;
+  let referrers: { artifactType: string | undefined; digest: string }[] | undefined;
   if (target) {
     // Only with --push: a build alone never loads the HTTP client.
     const { pushImages } = await import("./push.js");
     const layout = await OciLayout.open(result.layout);
     const results = await pushImages({ layout, images, target, extraTags: [], flags: options, env, quiet, sign: sign ? key : undefined });
     pushed = results.map((r) => r.pinned);
+    referrers = results.flatMap((r) => r.referrers.map(({ artifactType, digest }) => ({ artifactType, digest })));
     if (!json) pushed.forEach((ref) => out.result(ref));
   }
   // Remembered so a bare `wasmpack push REF` (and `wasmpack k8s`) from this directory finds this image.
   await saveBuildRecord(process.cwd(), env, { ...record, ...(pushed ? { pushed } : {}) }).catch(() =>
     out.info("warning: could not record this build for `wasmpack push`; pass --from to push it"),
   );
-  if (json) out.json({ ...result, ...(pushed ? { pushed } : {}) });
+  if (json) out.json({ ...result, ...(pushed ? { pushed, referrers } : {}) });
 }
 
 function printSummary(out: Console, result: BuildResult): void {

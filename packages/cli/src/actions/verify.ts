@@ -27,8 +27,9 @@ export async function verify(image: string, options: VerifyCommandOptions, env: 
     out.json({ layout: located.layout, ...(located.tag ? { tag: located.tag } : {}), digest: opened.digest, ...report, ...(options.key ? { supplyChain: signed } : {}) });
   } else {
     for (const check of [...report.checks, ...signed]) if (!options.quiet || !check.ok) out.result(formatCheck(check));
-    const failed = report.checks.filter((c) => !c.ok).length;
-    out.info(`${opened.kind} image ${opened.digest} on ${report.runtime}: ${failed === 0 ? "all checks passed" : `${failed} of ${report.checks.length} checks failed`}`);
+    const checks = [...report.checks, ...signed];
+    const failed = checks.filter((c) => !c.ok).length;
+    out.info(`${opened.kind} image ${opened.digest} on ${report.runtime}: ${failed === 0 ? "all checks passed" : `${failed} of ${checks.length} checks failed`}`);
   }
   assertVerified(report, `${located.layout}${located.tag ? `:${located.tag}` : ""}`);
   const failed = signed.find((check) => !check.ok);
