@@ -40,9 +40,10 @@ const work = mkdtempSync(join(tmpdir(), "wasmpack-bench-push-"));
 const env = wasmpackEnv(work);
 const registry = await startRegistry();
 try {
-  // The image: examples/wasmedge-http as wasmpack builds it.
+  // The image: examples/wasmedge-http as wasmpack builds it, without the SBOM and provenance
+  // referrers, which the peers would not copy (bench:supply-chain measures what they cost).
   const example = join(work, "example");
-  const built = spawnSync(node, [WASMPACK, "build", join(ROOT, "examples/wasmedge-http"), "-o", example, "--tag", "bench", "-q"], { encoding: "utf8", env });
+  const built = spawnSync(node, [WASMPACK, "build", join(ROOT, "examples/wasmedge-http"), "-o", example, "--tag", "bench", "-q", "--no-sbom", "--no-provenance"], { encoding: "utf8", env });
   if (built.status !== 0) throw new Error(`wasmpack build failed: ${built.stderr}`);
   const big = join(work, "big");
   await writeBigImage(big);
