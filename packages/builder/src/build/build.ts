@@ -135,7 +135,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // cargo metadata for the SBOM runs while the images are prepared and assembled.
   // A workspace member was built by the workspace's cargo run: its toolchain is looked up (cached) here.
   const toolchain = supplyChain.sbom || supplyChain.provenance ? (toolchainUsed ?? (crates.length > 0 ? await lazyToolchain(ctx)() : undefined)) : undefined;
-  const graph = supplyChain.sbom && toolchain ? readBuildGraph(crates, toolchain, options.env) : undefined;
+  const graph = supplyChain.sbom && toolchain ? readBuildGraph(crates, toolchain, options.env, { name: project.kind === "spin" ? project.spin.name : project.cargo.name, version: projectVersion(project) ?? "0.0.0" }) : undefined;
   const source = supplyChain.provenance ? readSourceInfo({ dir: project.dir, env: options.env }) : undefined;
   graph?.catch(() => undefined);
   const { wasm, component, files } = await prepare(project, built, formats, options.onEvent, options.wasmDir);

@@ -6,7 +6,7 @@ import type { BuildFlags } from "../project/settings.js";
 import { homedir } from "node:os";
 import { defaultCacheDir } from "../cache/stat-cache.js";
 import { cachedDependencyGraph } from "../supply-chain/graph-cache.js";
-import type { DependencyGraph } from "../supply-chain/graph.js";
+import type { DependencyGraph, GraphEdge, GraphPackage } from "../supply-chain/graph.js";
 import { toCycloneDx } from "../supply-chain/cyclonedx.js";
 import { toSpdx } from "../supply-chain/spdx.js";
 import { timestamp } from "../supply-chain/sbom-meta.js";
@@ -44,13 +44,39 @@ export interface AttachedDocument {
 
 /**
  * Reads the dependency graph of the crates a build compiled, for `--sbom`. Started as soon as
- * cargo is done, so its `cargo metadata` runs while the images are assembled.
+ * cargo is done, so its `cargo metadata` runs while the images are assembled. A Spin app whose
+ * components are several crates gets one graph with the app as its root, depending on each.
  */
-export function readBuildGraph(crates: readonly string[], toolchain: { cargo: string; rustc: string; target: string }, env: Record<string, string | undefined>): Promise<DependencyGraph> | undefined {
-  const [manifestPath] = crates;
-  if (!manifestPath) return undefined;
+export function readBuildGraph(
+  crates: readonly string[],
+  toolchain: { cargo: string; rustc: string; target: string },
+  env: Record<string, string | undefined>,
+  app: { name: string; version: string },
+): Promise<DependencyGraph> | undefined {
+  const manifests = [...new Set(crates)];
+  if (manifests.length === 0) return undefined;
   const cacheDir = defaultCacheDir(env, env["HOME"] || homedir());
-  return cachedDependencyGraph({ cargo: toolchain.cargo, rustc: toolchain.rustc, manifestPath, target: toolchain.target, env, cacheDir });
+  const read = (manifestPath: string) => cachedDependencyGraph({ cargo: toolchain.cargo, rustc: toolchain.rustc, manifestPath, target: toolchain.target, env, cacheDir });
+  if (manifests.length === 1) return read(manifests[0]!);
+  return Promise.all(manifests.map(read)).then((graphs) => appGraph(app, graphs));
+}
+
+/** Several crates' graphs under one root package for the app; a package linked in any of them is linked. */
+function appGraph(app: { name: string; version: string }, graphs: readonly DependencyGraph[]): DependencyGraph {
+  const root = `app ${app.name}@${app.version}`;
+  const packages = new Map<string, GraphPackage>([[root, { id: root, name: app.name, version: app.version, source: { kind: "path" }, license: "NOASSERTION", classification: "linked", procMacro: false }]]);
+  for (const pkg of graphs.flatMap((graph) => graph.packages)) {
+    const known = packages.get(pkg.id);
+    if (!known || (known.classification === "host" && pkg.classification === "linked")) packages.set(pkg.id, pkg);
+  }
+  const edges = new Map<string, GraphEdge>();
+  for (const edge of [...graphs.map((graph) => ({ from: root, to: graph.root, kinds: ["normal" as const] })), ...graphs.flatMap((graph) => graph.edges)]) {
+    const key = `${edge.from} ${edge.to}`;
+    const kinds = [...new Set([...(edges.get(key)?.kinds ?? []), ...edge.kinds])].sort();
+    edges.set(key, { ...edge, kinds });
+  }
+  // The provenance names one Cargo.lock: the first crate's (a Spin app's crates usually share a workspace's).
+  return { root, target: graphs[0]!.target, packages: [...packages.values()], edges: [...edges.values()], lockfile: graphs[0]!.lockfile };
 }
 
 /**
