@@ -1,9 +1,10 @@
+import { homedir } from "node:os";
+import { basename, relative } from "node:path";
 import { WasmpackError } from "@wasmpack/registry/errors";
 import type { OciLayout } from "@wasmpack/registry/layout";
 import { ArtifactType, attachInLayout, createArtifact, pruneLayoutReferrers, type Artifact } from "@wasmpack/registry/referrers";
 import { Annotation, sha256, type Descriptor } from "@wasmpack/registry/oci";
 import type { BuildFlags } from "../project/settings.js";
-import { homedir } from "node:os";
 import { defaultCacheDir } from "../cache/stat-cache.js";
 import { cachedDependencyGraph } from "../supply-chain/graph-cache.js";
 import type { DependencyGraph, GraphEdge, GraphPackage } from "../supply-chain/graph.js";
@@ -12,7 +13,6 @@ import { toSpdx } from "../supply-chain/spdx.js";
 import { timestamp } from "../supply-chain/sbom-meta.js";
 import { toProvenance } from "../supply-chain/provenance.js";
 import type { SourceInfo } from "../supply-chain/source-info.js";
-import { basename, relative } from "node:path";
 
 export type SbomFormat = "spdx" | "cyclonedx";
 
@@ -28,7 +28,7 @@ const SBOM_TYPES: Record<SbomFormat, string> = { spdx: ArtifactType.Spdx, cyclon
 /** `--sbom spdx|cyclonedx` (default spdx), `--no-sbom`, `--no-provenance`; checked before any build work. */
 export function resolveSupplyChain(flags: Pick<BuildFlags, "sbom" | "provenance">): SupplyChainSettings {
   const sbom = flags.sbom === false ? undefined : (flags.sbom ?? "spdx");
-  if (sbom !== undefined && !(sbom in SBOM_TYPES)) {
+  if (sbom !== undefined && !Object.hasOwn(SBOM_TYPES, sbom)) {
     throw new WasmpackError("usage", "SBOM_FORMAT", `--sbom ${JSON.stringify(sbom)}: choose spdx or cyclonedx (or --no-sbom)`);
   }
   return { sbom: sbom as SbomFormat | undefined, provenance: flags.provenance !== false };
