@@ -6,6 +6,7 @@ import { toolchainEnv, type Toolchain } from "../toolchain/toolchain.js";
 import { isTable, readToml } from "../project/toml.js";
 import { readBuiltPackages, type BuiltPackagesOptions } from "./cargo-metadata.js";
 import { execaRunner, exitText, type CommandEnv, type CommandRunner } from "./runner.js";
+import { lockFileMissing, lockRefusedIn } from "./lock-refusal.js";
 import { parseWasmArtifactMessage, type WasmArtifact } from "./wasm-artifact.js";
 
 export interface CargoBuildOptions {
@@ -72,7 +73,7 @@ export async function cargoBuild(options: CargoBuildOptions): Promise<WasmArtifa
       if (artifact && packageName !== undefined) artifacts.push({ ...artifact, packageName });
     },
     onStderrLine: (line) => {
-      staleLock ??= staleLockIn(line);
+      staleLock ??= lockRefusedIn(line);
       if (staleLock) return;
       missingLinker ??= linkerNotFoundIn(line);
       if (missingLinker) heldBack.push(line);
@@ -116,14 +117,8 @@ async function ownPackages(options: BuiltPackagesOptions): Promise<(artifact: Om
   return (artifact) => members.get(artifact.packageId);
 }
 
-/** The lock file cargo refused under `--locked` ("the lock file X needs to be updated", or on newer cargo "cannot create the lock file X"). */
-function staleLockIn(line: string): string | undefined {
-  const match = /^error: (?:the lock file (.+) needs to be updated but|cannot create the lock file (.+) because) --locked/.exec(line);
-  return match?.[1] ?? match?.[2];
-}
-
 async function staleLockError(lockFile: string, manifestPath: string): Promise<WasmpackError> {
-  const missing = !(await stat(lockFile).catch(() => undefined));
+  const missing = await lockFileMissing(lockFile);
   return new WasmpackError(
     "input",
     missing ? "CARGO_LOCK_MISSING" : "CARGO_LOCK_STALE",

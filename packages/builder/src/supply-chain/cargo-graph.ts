@@ -1,6 +1,7 @@
-import { access, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { WasmpackError } from "@wasmpack/registry/errors";
+import { lockFileMissing, lockRefusedIn } from "../cargo/lock-refusal.js";
 import { execaRunner, exitText, firstLine, type CommandEnv, type CommandRunner } from "../cargo/runner.js";
 import { parseToml } from "../project/toml.js";
 import type { DependencyGraph, EdgeKind, GraphEdge, GraphPackage, PackageSource } from "./graph.js";
@@ -186,12 +187,9 @@ function lockKey(name: string, version: string, source: string | null | undefine
 }
 
 async function metadataFailed(stderr: string, manifestPath: string, how: string): Promise<WasmpackError> {
-  // cargo: "the lock file P needs to be updated but --locked was passed" (also when P is missing,
-  // before 1.7x), "cannot create the lock file P because --locked was passed" (later)
-  const lock = /(cannot create )?the lock file (\S+?)(?: needs to be updated| because)[^\n]*--locked/.exec(stderr);
-  if (lock) {
-    const lockPath = lock[2]!;
-    const missing = lock[1] !== undefined || !(await access(lockPath).then(() => true, () => false));
+  const lockPath = lockRefusedIn(stderr);
+  if (lockPath) {
+    const missing = await lockFileMissing(lockPath);
     return missing
       ? new WasmpackError("input", "CARGO_LOCK_MISSING", `${lockPath} is missing: run \`cargo generate-lockfile\` and commit it; the SBOM lists what it locks`)
       : new WasmpackError("input", "CARGO_LOCK_OUTDATED", `${lockPath} does not match Cargo.toml: run \`cargo update\` (or \`cargo update -p NAME\`) and commit it; the SBOM lists only what it locks`);
