@@ -2,7 +2,7 @@ import { homedir } from "node:os";
 import { basename, relative } from "node:path";
 import { WasmpackError } from "@wasmpack/registry/errors";
 import type { OciLayout } from "@wasmpack/registry/layout";
-import { ArtifactType, attachInLayout, createArtifact, pruneLayoutReferrers, type Artifact } from "@wasmpack/registry/referrers";
+import { ArtifactType, attachInLayout, createArtifact, type Artifact } from "@wasmpack/registry/referrers";
 import { Annotation, sha256, type Descriptor } from "@wasmpack/registry/oci";
 import type { BuildFlags } from "../project/settings.js";
 import { defaultCacheDir } from "../cache/stat-cache.js";
@@ -95,7 +95,6 @@ export async function attachToImages(
   );
   const replace = { subjects: images.map((image) => image.digest), artifactTypes: [...Object.values(SBOM_TYPES), ArtifactType.InToto] };
   await attachInLayout(layout, artifacts, { replace });
-  await pruneLayoutReferrers(layout);
   return documents.map((doc) => {
     const digest = sha256(doc.bytes);
     return { artifactType: doc.artifactType, digest, size: doc.bytes.byteLength };

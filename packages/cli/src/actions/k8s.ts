@@ -176,7 +176,7 @@ async function describeReference(argument: string, asked: Asked, options: K8sCom
     throw usage("--image, --repo and --push apply to a layout or directory; the reference already names the image");
   }
   const ref = parseReference(argument);
-  const view = await readRemoteImage(ref, options, env);
+  const { view } = await readRemoteImage(ref, options, env);
   if (view.manifest.kind !== "manifest") throw usage(`${argument} is an image index; name one of its manifests by digest (Wasm runtimes do not pick from an index)`);
   const kind = classifyImage(view.manifest.manifest, view.config);
   const fits = runtimesForKind(kind);

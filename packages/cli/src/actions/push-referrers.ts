@@ -1,8 +1,7 @@
-import { WasmpackError } from "@wasmpack/registry/errors";
 import type { RegistryClient } from "@wasmpack/registry";
 import type { OciLayout } from "@wasmpack/registry/layout";
 import type { Descriptor, Reference } from "@wasmpack/registry/oci";
-import { createArtifact, layoutReferrers, planReferrers, pushReferrers, readLayoutArtifact, type Artifact, type ReferrersPlan } from "@wasmpack/registry/referrers";
+import { createArtifact, layoutArtifacts, planReferrers, pushReferrers, type Artifact, type ReferrersPlan } from "@wasmpack/registry/referrers";
 import type { SigningKey } from "@wasmpack/registry/signing";
 
 /**
@@ -29,8 +28,7 @@ export async function prepareReferrersPush(input: {
   const stored = new Map<string, Artifact[]>();
   if (input.attach) {
     for (const digest of input.digests) {
-      const entries = await layoutReferrers(input.layout, digest as Descriptor["digest"]);
-      stored.set(digest, await Promise.all(entries.map((entry) => readLayoutArtifact(input.layout, entry))));
+      stored.set(digest, await layoutArtifacts(input.layout, digest as Descriptor["digest"]));
     }
   }
   const key = input.key;
@@ -77,7 +75,3 @@ export async function signatureOf(image: Descriptor, key: SigningKey): Promise<A
 
 // The signing code (and its cipher) loads only when a command signs.
 const loadSigning = () => import("@wasmpack/registry/signing");
-
-export function noSubjectError(ref: string, repository: string): WasmpackError {
-  return new WasmpackError("input", "SUBJECT_NOT_FOUND", `${ref}: no such image in ${repository}; push it first (a signature or SBOM lives in its image's repository)`);
-}

@@ -12,7 +12,7 @@ import { locateLayoutImage } from "./locate-image.js";
 import { Interrupted, watchInterrupts } from "./interrupt.js";
 import { createProgressView } from "./progress-view.js";
 import { registryClientOptions } from "./registry-client.js";
-import { prepareReferrersPush, readKey, type ReferrersPush } from "./push-referrers.js";
+import { prepareReferrersPush, readKey } from "./push-referrers.js";
 import { checkSignFlags } from "./sign-flags.js";
 
 /** `wasmpack push`: the last build's images (or --from a layout) to REF, printing REPO@sha256:…. */
@@ -193,13 +193,11 @@ export async function pushServices(
       const layout = await OciLayout.open(result.layout);
       const repo = `${target.registry}/${target.repository}`;
       const entry: PushedService = { refs: [], pinned: [], pushed: 0, skipped: 0, mounted: 0, bytes: 0 };
-      const descriptors: Descriptor[] = [];
-      let referrers: ReferrersPush | undefined;
-      for (const image of result.images) {
-        let done;
-        try {
-          referrers ??= await prepareReferrersPush({ client, target, layout, digests: result.images.map((i) => i.digest), attach: true, signal: interrupts.signal });
-          done = await pushFromLayout(layout, target, {
+      try {
+        const referrers = await prepareReferrersPush({ client, target, layout, digests: result.images.map((i) => i.digest), attach: true, signal: interrupts.signal });
+        const descriptors: Descriptor[] = [];
+        for (const image of result.images) {
+          const done = await pushFromLayout(layout, target, {
             client,
             source: image.tag,
             tags: [image.tag],
@@ -209,23 +207,23 @@ export async function pushServices(
             stop: interrupts.stop,
             signal: interrupts.signal,
           });
-        } catch (error) {
-          const signal = interrupts.received();
-          if (signal) throw new Interrupted(signal, "push");
-          const before = [...pushed.keys()];
-          const why = error instanceof Error ? error.message : String(error);
-          const kind: ErrorKind = isWasmpackError(error) ? error.kind : "registry";
-          throw new WasmpackError(kind, "WORKSPACE_PUSH_FAILED", `pushing ${service.name} to ${repo} failed: ${why}${before.length ? ` (already pushed: ${before.join(", ")})` : ""}`, { cause: error });
+          descriptors.push(done.descriptor);
+          entry.refs.push(`${repo}:${image.tag}`);
+          entry.pinned.push(`${repo}@${done.digest}`);
+          entry.pushed += done.pushed;
+          entry.skipped += done.skipped;
+          entry.mounted += done.mounted;
+          entry.bytes += done.bytes;
         }
-        descriptors.push(done.descriptor);
-        entry.refs.push(`${repo}:${image.tag}`);
-        entry.pinned.push(`${repo}@${done.digest}`);
-        entry.pushed += done.pushed;
-        entry.skipped += done.skipped;
-        entry.mounted += done.mounted;
-        entry.bytes += done.bytes;
+        await referrers.push(descriptors);
+      } catch (error) {
+        const signal = interrupts.received();
+        if (signal) throw new Interrupted(signal, "push");
+        const before = [...pushed.keys()];
+        const why = error instanceof Error ? error.message : String(error);
+        const kind: ErrorKind = isWasmpackError(error) ? error.kind : "registry";
+        throw new WasmpackError(kind, "WORKSPACE_PUSH_FAILED", `pushing ${service.name} to ${repo} failed: ${why}${before.length ? ` (already pushed: ${before.join(", ")})` : ""}`, { cause: error });
       }
-      await referrers?.push(descriptors);
       pushed.set(service.name, entry);
       out.info(`pushed ${service.name} ${entry.refs.join(", ")}: ${entry.pushed} blobs uploaded, ${entry.skipped} already there, ${entry.mounted} mounted, ${formatBytes(entry.bytes)}`);
     }

@@ -27,15 +27,13 @@ export async function registryClientOptions(flags: RegistryFlags, env: Record<st
   };
 }
 
-/** The manifest (and config) a registry reference names, and its referrers, read with the client these flags describe. */
-export async function readRemoteImage(reference: Reference, flags: RegistryFlags, env: Record<string, string | undefined>, options: { referrers: true }): Promise<{ view: ImageView; referrers: Descriptor[] }>;
-export async function readRemoteImage(reference: Reference, flags: RegistryFlags, env: Record<string, string | undefined>): Promise<ImageView>;
-export async function readRemoteImage(reference: Reference, flags: RegistryFlags, env: Record<string, string | undefined>, options?: { referrers: true }): Promise<ImageView | { view: ImageView; referrers: Descriptor[] }> {
+/** The manifest (and config) a registry reference names, and with `referrers` its referrers, read with the client these flags describe. */
+export async function readRemoteImage(reference: Reference, flags: RegistryFlags, env: Record<string, string | undefined>, options: { referrers?: boolean } = {}): Promise<{ view: ImageView; referrers: Descriptor[] }> {
   const repository = openRemote(reference, await registryClientOptions(flags, env));
   try {
     const view = await readImage(remoteSource(repository), reference.digest ?? reference.tag);
-    if (!options?.referrers) return view;
-    return { view, referrers: (await listReferrers(repository, view.descriptor.digest)).referrers };
+    const referrers = options.referrers ? (await listReferrers(repository, view.descriptor.digest)).referrers : [];
+    return { view, referrers };
   } finally {
     await repository.close();
   }

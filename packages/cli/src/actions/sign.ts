@@ -1,9 +1,10 @@
-import { RegistryClient } from "@wasmpack/registry";
+import { RegistryClient, RegistryError } from "@wasmpack/registry";
+import { WasmpackError } from "@wasmpack/registry/errors";
 import { formatReference, formatRepository, parseReference } from "@wasmpack/registry/oci";
 import { fallbackTag, pushReferrers } from "@wasmpack/registry/referrers";
 import type { SignCommandOptions } from "../commands/sign.js";
 import { createConsole } from "./console.js";
-import { noSubjectError, readKey, signatureOf } from "./push-referrers.js";
+import { readKey, signatureOf } from "./push-referrers.js";
 import { registryClientOptions } from "./registry-client.js";
 
 /**
@@ -20,10 +21,13 @@ export async function sign(ref: string, options: SignCommandOptions, env: Record
   try {
     const repository = client.repository(target, "push");
     await repository.ping();
-    const wanted = target.digest ?? target.tag ?? "latest";
     // The signature names a digest, and must live in the repository of the image it signs.
-    if (!(await repository.headManifest(wanted))) throw noSubjectError(formatReference(target), formatRepository(target));
-    const image = (await repository.fetchManifest(wanted)).descriptor;
+    const image = (
+      await repository.fetchManifest(target.digest ?? target.tag ?? "latest").catch((error: unknown) => {
+        if (!(error instanceof RegistryError && error.status === 404)) throw error;
+        throw new WasmpackError("input", "SUBJECT_NOT_FOUND", `${formatReference(target)}: no such image in ${formatRepository(target)}; push it first (a signature or SBOM lives in its image's repository)`);
+      })
+    ).descriptor;
     const artifact = await signatureOf(image, key);
     const { pushed, via } = await pushReferrers(repository, [artifact], client.retry);
     const signature = pushed[0]!;

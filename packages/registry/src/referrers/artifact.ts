@@ -76,12 +76,6 @@ export function artifactDescriptor(artifact: Artifact): Descriptor {
   return referrerDescriptor(parsed.manifest, artifact.manifest.descriptor);
 }
 
-/** The `subject` of manifest bytes, if it has one. */
-export function subjectOf(bytes: Uint8Array, where: string): Descriptor | undefined {
-  const parsed = parseManifest(bytes, undefined, where);
-  return parsed.kind === "manifest" ? parsed.manifest.subject : parsed.index.subject;
-}
-
 /** The referrers tag schema's tag for a subject (distribution-spec): `sha256-<hex>`. */
 export function fallbackTag(subject: string): string {
   return subject.replace(":", "-").slice(0, 128);
